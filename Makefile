@@ -1,0 +1,59 @@
+# okr-assistant: `make demo` runs the main job end to end, `make test` runs the tests.
+# Both set everything up from scratch (virtualenv, pinned packages, local model, Chromium for browser tests).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+OKR := $(VENV)/bin/okr
+STAMP := $(VENV)/.installed
+DEMO_DIR ?= .demo-data
+export ORT_DISABLE_TELEMETRY := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: setup model system-deps test test-fast demo lint eval bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -c constraints.txt -e '.[local,dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+model: setup
+	$(OKR) model install
+
+# Debian packages the browser and terminal tests drive (installed only when missing; needs root).
+system-deps:
+	@if ! command -v chromium >/dev/null || ! command -v tmux >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver tmux; \
+	  else echo "Install chromium, chromium-driver and tmux (apt-get) for the browser and terminal tests" >&2; exit 1; fi; \
+	fi
+
+test: setup model system-deps
+	$(PY) -m pytest -q -p no:cacheprovider
+
+test-fast: setup
+	$(PY) -m pytest -q -m "not slow and not browser"
+
+demo: setup model
+	rm -rf $(DEMO_DIR)
+	$(OKR) ingest --data-dir $(DEMO_DIR) knowledge/examples/northwind/strategy
+	$(OKR) parents import --data-dir $(DEMO_DIR) knowledge/examples/northwind/company-okrs.yaml
+	$(PY) -m assistant.demo --data-dir $(DEMO_DIR)
+
+lint: setup
+	$(VENV)/bin/ruff check assistant evals tests benchmarks
+	$(VENV)/bin/mypy
+
+eval: setup model
+	$(OKR) eval review --out reports/
+	$(OKR) eval retrieval --out reports/
+	$(OKR) eval draft --backend local --out reports/
+
+bench: setup model
+	$(PY) -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) reports/ dist/ build/
