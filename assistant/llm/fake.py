@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from assistant.errors import LLMError
 from assistant.llm.base import Completion, Message
 
-Reply = str | Exception | Callable[[list[Message]], str]
+Reply = str | Completion | Exception | Callable[[list[Message]], str]
 
 
 class FakeQueueEmpty(LLMError):
@@ -38,8 +38,9 @@ class FakeCall:
 class FakeBackend:
     """A real backend whose model is a script.
 
-    Each reply is a string (returned as the completion text), an exception (raised, e.g. ``BackendTimeout``),
-    or a function of the messages that returns the text. Token counts are whitespace word counts, so traces
+    Each reply is a string (returned as the completion text), a ``Completion`` (returned as is, e.g. to script
+    a refusal or a reply cut off at the token limit), an exception (raised, e.g. ``BackendTimeout``), or a
+    function of the messages that returns the text. Token counts are whitespace word counts, so traces
     built on a fake look like real ones.
     """
 
@@ -77,6 +78,8 @@ class FakeBackend:
         reply = self._replies.popleft()
         if isinstance(reply, Exception):
             raise reply
+        if isinstance(reply, Completion):
+            return reply
         text = reply(list(messages)) if callable(reply) else reply
         return Completion(
             text=text,

@@ -1,0 +1,126 @@
+"""Turn what the model wrote into a checked ``Objective``: alignment, citations, provenance, parsed fields.
+
+Nothing the model writes is trusted as is. Its parent link must name the parent it was given (or one of that
+parent's key results), else it is set to that parent; its passage labels must be ones it was shown, else they
+are dropped; every number goes through provenance; and the key result's structured fields are derived from
+its final text by the KR parser, so text and fields always agree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.draft.context import ParentContext, Passage
+from assistant.draft.provenance import request_numbers, tag_key_result
+from assistant.draft.schema import DraftedObjective
+from assistant.krparse import NumberMention, enrich_key_result
+from assistant.okr import Alignment, AlignmentType, KeyResult, Objective, ParentKind
+
+_LABEL = re.compile(r"\bS\d+\b", re.IGNORECASE)
+
+
+@dataclass
+class Assembled:
+    objective: Objective
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What every objective of one draft is checked against."""
+
+    team: str
+    period: str | None
+    given: Sequence[NumberMention]
+    request_text: str
+
+
+def assemble(drafted: DraftedObjective, context: ParentContext, inputs: Inputs) -> Assembled:
+    """The checked ``Objective`` for ``drafted``, with notes on everything that was corrected."""
+    notes: list[str] = []
+    alignment = _alignment(drafted, context, notes)
+    shown = {p.label: p for p in context.passages}
+    cited: list[Passage] = []
+    for raw in drafted.sources:
+        match = _LABEL.search(raw)
+        label = match.group(0).upper() if match else raw
+        if label in shown and shown[label] not in cited:
+            cited.append(shown[label])
+        elif label not in shown:
+            notes.append(f"dropped source {raw!r}: not a passage the model was shown")
+    # the parent's own key results are input too: a team may build on the company's stated baselines
+    given = [*inputs.given, *request_numbers([context.parent.title, *(kr.text for kr in context.parent.key_results)])]
+    key_results = []
+    for drafted_kr in drafted.key_results:
+        tagged = tag_key_result(
+            _clean(drafted_kr.text), cited=cited, retrieved=context.passages, given=given,
+            request_text=inputs.request_text, period=inputs.period,
+        )
+        notes.extend(tagged.notes)
+        owner = _clean(drafted_kr.owner or "") or None
+        kr = KeyResult(text=tagged.text, owner=owner, sources=tagged.sources, numbers=tagged.numbers)
+        key_results.append(derive_fields(kr, period=inputs.period))
+    objective = Objective(
+        title=_clean(drafted.title).rstrip("."),
+        rationale=_clean(drafted.rationale) or None,
+        key_results=key_results,
+        aligns_to=alignment,
+        owner=inputs.team,
+    )
+    return Assembled(objective, notes)
+
+
+def derive_fields(kr: KeyResult, *, period: str | None) -> KeyResult:
+    """``kr`` with its structured fields read from its text, so the two always agree.
+
+    A text with no number gets no ``metric`` field: the reviewer reads a declared metric as a promise that the
+    key result is measurable, and a phrase the parser lifted from "make onboarding better" is no such promise.
+    """
+    derived = enrich_key_result(kr, period=period)
+    if not derived.numbers and derived.target is None and derived.baseline is None:
+        derived.metric = None
+    return derived
+
+
+def _alignment(drafted: DraftedObjective, context: ParentContext, notes: list[str]) -> Alignment:
+    wanted = drafted.aligns_to.id.strip()
+    allowed = context.allowed_ids
+    fallback = context.key_result or context.parent.id
+    if wanted not in allowed:
+        # tolerate case and spacing slips ("co-1", "CO-1 ") before overruling the model
+        folded = {a.lower().replace(" ", ""): a for a in allowed}
+        fixed = folded.get(wanted.lower().replace(" ", ""))
+        if fixed is None:
+            notes.append(f"aligned to {fallback}: the model named {wanted!r}, which is not the parent it was given")
+            fixed = fallback
+        wanted = fixed
+    if context.key_result and wanted == context.parent.id:
+        wanted = context.key_result  # the user asked for this key result: keep the link that specific
+    if wanted == context.parent.id:
+        # explicit alignment means taking a parent *key result* as the objective; to an objective it is directional
+        return Alignment(id=wanted, kind=ParentKind.OBJECTIVE, type=AlignmentType.DIRECTIONAL)
+    kind_type = AlignmentType.EXPLICIT if wanted == context.key_result else AlignmentType(drafted.aligns_to.type)
+    return Alignment(id=wanted, kind=ParentKind.KEY_RESULT, type=kind_type)
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()).strip().strip('"').strip()
+
+
+def as_model_reply(objective: Objective, context: ParentContext) -> str:
+    """The objective as the JSON the model would have written, for the repair conversation."""
+    labels = {p.chunk_id: p.label for p in context.passages}
+    sources = list(dict.fromkeys(labels[c] for kr in objective.key_results for c in kr.sources if c in labels))
+    reply = {
+        "title": objective.title,
+        "rationale": objective.rationale or "",
+        "aligns_to": objective.aligns_to.model_dump(mode="json") if objective.aligns_to else {},
+        "sources": sources,
+        "key_results": [
+            {"text": kr.text, **({"owner": kr.owner} if kr.owner else {})} for kr in objective.key_results
+        ],
+    }
+    return json.dumps(reply, ensure_ascii=False)

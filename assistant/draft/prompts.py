@@ -1,0 +1,80 @@
+"""The messages of a draft, rendered from ``prompts/draft.*.j2``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.draft.context import ParentContext
+from assistant.llm.base import Message
+from assistant.okr import DraftRequest, Finding, Objective
+from assistant.policy import Policy
+from assistant.prompting import render_prompt
+
+_KR_PATH = re.compile(r"\.key_results\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A finding as the model sees it on repair: where (in its own terms) and the message."""
+
+    where: str
+    message: str
+
+
+def system_message(policy: Policy) -> Message:
+    return Message(
+        role="system",
+        content=render_prompt(
+            "draft.system.j2",
+            kr_min=policy.key_results.min,
+            kr_max=policy.key_results.max,
+            max_words=policy.objective_max_words,
+        ),
+    )
+
+
+def objective_message(
+    request: DraftRequest, *, period: str, deadline: str, number: int, total: int, context: ParentContext,
+    drafted: Sequence[Objective],
+) -> Message:
+    return Message(
+        role="user",
+        content=render_prompt(
+            "draft.objective.j2",
+            request=request,
+            period=period,
+            deadline=deadline,
+            number=number,
+            total=total,
+            parent=context.parent,
+            key_result=context.key_result,
+            passages=context.passages,
+            drafted=drafted,
+        ),
+    )
+
+
+def repair_message(findings: Sequence[Finding], *, round_number: int, policy: Policy) -> Message:
+    problems = [Problem(where_in_objective(f.path), f.message) for f in findings]
+    return Message(
+        role="user",
+        content=render_prompt(
+            "draft.repair.j2",
+            round=round_number,
+            findings=problems,
+            kr_min=policy.key_results.min,
+            kr_max=policy.key_results.max,
+        ),
+    )
+
+
+def where_in_objective(path: str) -> str:
+    """``objectives[2].key_results[1]`` -> ``key result 2``; the objective itself -> ``objective``."""
+    match = _KR_PATH.search(path)
+    if match:
+        return f"key result {int(match.group(1)) + 1}"
+    if ".aligns_to" in path:
+        return "aligns_to"
+    return "objective"

@@ -1,0 +1,80 @@
+"""What the model is asked to write for one objective, as pydantic models.
+
+The ``Field`` descriptions are part of the prompt: the backends show the model this schema. The schema is the
+same for every objective of a draft (only the key-result limits come from the policy), so the system prompt
+plus schema stays a constant prefix the local model's prompt cache can reuse. Which parent ids and passage
+labels are valid differs per objective; the chain checks those after validation instead of in the schema.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+
+def _require_all(schema: dict[str, Any]) -> None:
+    """Show every property as required: a grammar-constrained model then always writes them, while
+    validation still accepts a reply that omits one (the defaults apply)."""
+    schema["required"] = list(schema.get("properties", {}))
+
+
+class DraftedAlignment(BaseModel):
+    model_config = ConfigDict(extra="ignore", json_schema_extra=_require_all)
+
+    id: str = Field(description="Id of the parent objective (or one of its key results) this objective serves.")
+    kind: Literal["objective", "key_result"] = Field(
+        default="objective", description="'key_result' when id names a parent key result, else 'objective'."
+    )
+    type: Literal["explicit", "directional"] = Field(
+        default="directional",
+        description="'explicit' when the team takes a parent key result as its objective; else 'directional'.",
+    )
+
+
+class DraftedKeyResult(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    text: str = Field(
+        min_length=1,
+        description="One measurable outcome in one sentence: metric, from baseline to target, by a date.",
+    )
+    owner: str | None = Field(default=None, description="Role that owns this key result.")
+
+
+class DraftedObjective(BaseModel):
+    """One objective as the model drafts it (before provenance, alignment and citation checks).
+
+    No length limits in the schema: llama.cpp turns them into deeply nested grammar rules that slow every
+    token; ``max_tokens`` bounds the reply, and the reviewer's rules judge the lengths.
+    """
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra=_require_all)
+
+    title: str = Field(min_length=1, description="Qualitative, inspiring, short; no numbers; not the parent's words.")
+    rationale: str = Field(default="", description="One sentence: why this matters now.")
+    aligns_to: DraftedAlignment
+    sources: list[str] = Field(default_factory=list, description="Ids of the passages used, e.g. [\"S1\"].")
+    key_results: list[DraftedKeyResult]
+
+
+@cache
+def objective_schema(kr_min: int, kr_max: int) -> type[DraftedObjective]:
+    """The objective schema with the policy's key-result limits (cached: one class per limit pair).
+
+    The class keeps the name ``DraftedObjective`` so the schema text, and so the prompt, is identical for
+    every draft under the same policy.
+    """
+    bounded = (
+        list[DraftedKeyResult],
+        Field(
+            min_length=kr_min,
+            max_length=kr_max,
+            description=f"{kr_min} to {kr_max} key results, each a different metric.",
+        ),
+    )
+    model: type[DraftedObjective] = create_model(  # type: ignore[call-overload]
+        "DraftedObjective", __base__=DraftedObjective, key_results=bounded
+    )
+    return model

@@ -1,0 +1,277 @@
+"""The draft chain: parents -> retrieval -> one objective at a time -> validate -> repair -> provenance.
+
+``draft_okrs`` is the one entry point. Each objective is generated on its own (a small prompt a 1.5B local
+model can handle, and a result that can be shown as soon as it exists), with the objectives drafted so far in
+the prompt so they are not repeated. The reviewer's rules check every objective as it is drafted; its error
+findings (and a copied parent title) go back to the model for at most ``repair_rounds`` rounds. Whatever still
+fails after that is reported in the result's findings: the draft is complete, and says what is wrong with it.
+
+A model failure mid-way (timeout, unreachable server, output that never validates) is never shown as a
+complete draft: ``on_event`` receives a ``result`` event whose result has ``complete=False`` (the objectives
+drafted so far, for streaming clients), and then ``DraftIncomplete`` is raised with what failed and how to fix it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from assistant.draft.assemble import Inputs, as_model_reply, assemble
+from assistant.draft.context import ParentContext, PassageBook, retrieve_passages, select_parents
+from assistant.draft.period import next_quarter, period_end
+from assistant.draft.prompts import objective_message, repair_message, system_message
+from assistant.draft.provenance import request_numbers
+from assistant.draft.schema import DraftedObjective, objective_schema
+from assistant.draft.tracing import TraceRecorder
+from assistant.errors import DraftIncomplete, InputError, LLMError, StructuredOutputError
+from assistant.llm.base import ChatBackend, Message
+from assistant.llm.structured import generate_structured
+from assistant.okr import (
+    Citation,
+    DraftEvent,
+    DraftRequest,
+    DraftResult,
+    Finding,
+    Level,
+    NumberRef,
+    Objective,
+    OKRSet,
+    Parent,
+    Provenance,
+    Severity,
+    TraceStep,
+)
+from assistant.policy import Policy
+from assistant.retrieval.models import KnowledgeStore
+from assistant.review import check, review
+
+EventHandler = Callable[[DraftEvent], None]
+
+# Warnings worth a repair round: small models reuse the parent's title, and that defeats the draft's purpose.
+REPAIR_WARNINGS = frozenset({"objective-copies-parent"})
+OBJECTIVE_MAX_TOKENS = 420
+STRUCTURED_RETRIES = 1
+
+
+def draft_okrs(
+    request: DraftRequest,
+    *,
+    llm: ChatBackend,
+    store: KnowledgeStore,
+    policy: Policy,
+    on_event: EventHandler | None = None,
+    repair_rounds: int = 2,
+) -> DraftResult:
+    """Draft team OKRs for ``request`` that align to parents in ``store`` and cite its passages.
+
+    Args:
+        request: the team, its mission and focus, and optionally parents, period and objective count
+            (default: the policy's minimum).
+        llm: the chat backend that writes the objectives.
+        store: the knowledge base (strategy passages and parent objectives).
+        policy: limits and severities; the same rules the reviewer applies.
+        on_event: called with progress events (``step``, ``objective``, ``repair``, ``result``).
+        repair_rounds: how often an objective with error findings goes back to the model.
+
+    Returns:
+        The draft, its remaining findings and score, the citations it rests on, and a trace.
+
+    Raises:
+        InputError: the objective count is outside the policy.
+        UnknownParent: a named parent is not in the knowledge base.
+        ConfigError: no parent was named and none is stored.
+        DraftIncomplete: the model failed before every objective was drafted.
+    """
+    emit = on_event or _ignore
+    count = objective_count(request, policy)
+    period = request.period or next_quarter()
+    deadline = period_end(period)
+    recorder = TraceRecorder(backend=llm.name, model=llm.model)
+
+    with recorder.step("parents") as step:
+        targets = select_parents(request, store, count=count)
+        known = store.list_parents()
+        step.detail = ", ".join(t.key_result or t.parent.id for t in targets)
+    for target in targets:
+        emit(DraftEvent(kind="step", message=f"Parent {target.key_result or target.parent.id}: {target.parent.title}"))
+
+    book = PassageBook()
+    with recorder.step("retrieval") as step:
+        contexts = retrieve_passages(targets, request, store, book)
+        step.detail = f"{len(book.by_label)} passages"
+    for context in contexts:
+        emit(DraftEvent(kind="step", message=f"Retrieved {len(context.passages)} passages for {context.parent.id}"))
+
+    inputs = Inputs(
+        team=request.team,
+        period=period,
+        given=request_numbers([request.mission, *request.focus, request.capacity or ""]),
+        request_text=" ".join([request.team, request.mission, *request.focus]),
+    )
+    chain = _Chain(llm=llm, policy=policy, recorder=recorder, emit=emit, known=known, inputs=inputs,
+                   repair_rounds=repair_rounds)
+    system = system_message(policy)
+    drafted: list[Objective] = []
+    for index in range(count):
+        context = contexts[index % len(contexts)]
+        emit(DraftEvent(kind="step", index=index,
+                        message=f"Objective {index + 1}/{count}: drafting for parent {context.parent.id}"))
+        user = objective_message(request, period=period, deadline=deadline, number=index + 1, total=count,
+                                 context=context, drafted=drafted)
+        try:
+            objective = chain.objective(index, [system, user], context, drafted)
+        except LLMError as exc:
+            partial = _result(request, period, drafted, [], 0, book, recorder, complete=False)
+            emit(DraftEvent(kind="result", message="incomplete", result=partial))
+            raise DraftIncomplete(
+                f"The draft stopped at objective {index + 1} of {count} (parent {context.parent.id}); "
+                f"only {index} of {count} objectives were drafted, so no draft is returned. Cause: {exc.message}"
+            ) from exc
+        drafted.append(objective)
+        emit(DraftEvent(kind="objective", index=index, objective=objective, message=objective.title))
+
+    with recorder.step("validation", detail="all rules on the whole set"):
+        okr_set = OKRSet(team=request.team, period=period, level=Level.TEAM, objectives=drafted)
+        report = review(okr_set, policy=policy, known_parents=known)
+    with recorder.step("citations"):
+        citations = resolve_citations(okr_set, book, store)
+    result = _result(request, period, drafted, report.findings, report.score, book, recorder, citations=citations)
+    emit(DraftEvent(kind="result", message="complete", result=result))
+    return result
+
+
+def objective_count(request: DraftRequest, policy: Policy) -> int:
+    """How many objectives to draft: the request's number, else the policy's minimum; within the policy."""
+    count = request.objectives or policy.objectives.min
+    if not policy.objectives.min <= count <= policy.objectives.max:
+        raise InputError(
+            f"{count} objectives is outside the '{policy.name}' policy's range of {policy.objectives}: ask for "
+            f"{policy.objectives.min} to {policy.objectives.max}, or choose another profile (OKR_PROFILE)."
+        )
+    return count
+
+
+class _Chain:
+    """One draft's model calls: generate an objective, check it, repair it."""
+
+    def __init__(self, *, llm: ChatBackend, policy: Policy, recorder: TraceRecorder, emit: EventHandler,
+                 known: Sequence[Parent], inputs: Inputs, repair_rounds: int) -> None:
+        self.llm = llm
+        self.policy = policy
+        self.recorder = recorder
+        self.emit = emit
+        self.known = list(known)
+        self.inputs = inputs
+        self.repair_rounds = max(0, repair_rounds)
+        self.schema = objective_schema(policy.key_results.min, policy.key_results.max)
+
+    def objective(self, index: int, messages: list[Message], context: ParentContext,
+                  drafted: Sequence[Objective]) -> Objective:
+        name = f"objective {index + 1}"
+        value = self._generate(name, messages)
+        assembled = assemble(value, context, self.inputs)
+        self._note(name, assembled.notes)
+        for round_number in range(1, self.repair_rounds + 1):
+            with self.recorder.step(f"{name}: validation") as step:
+                problems = self.problems(index, assembled.objective, drafted)
+                step.detail = f"{len(problems)} to repair"
+            if not problems:
+                break
+            self.emit(DraftEvent(
+                kind="repair", index=index,
+                message=f"Objective {index + 1}: repair round {round_number} for "
+                        + "; ".join(sorted({p.rule for p in problems})),
+            ))
+            messages = [
+                *messages,
+                Message(role="assistant", content=as_model_reply(assembled.objective, context)),
+                repair_message(problems, round_number=round_number, policy=self.policy),
+            ]
+            try:
+                value = self._generate(f"{name}: repair {round_number}", messages)
+            except StructuredOutputError as exc:
+                # keep the last valid version: its findings are reported, the draft stays whole
+                self._note(name, [f"repair round {round_number} gave no valid output ({exc.attempts} attempts)"])
+                break
+            assembled = assemble(value, context, self.inputs)
+            self._note(f"{name}: repair {round_number}", assembled.notes)
+            self.recorder.trace.repair_rounds += 1
+        return assembled.objective
+
+    def problems(self, index: int, objective: Objective, drafted: Sequence[Objective]) -> list[Finding]:
+        """The findings on this objective that go back to the model: errors, and a copied parent."""
+        trial = OKRSet(team=self.inputs.team, period=self.inputs.period, objectives=[*drafted, objective])
+        prefix = f"objectives[{index}]"
+        return [
+            f for f in check(trial, policy=self.policy, known_parents=self.known)
+            if (f.path == prefix or f.path.startswith(prefix + "."))
+            and (f.severity is Severity.ERROR or f.rule in REPAIR_WARNINGS)
+        ]
+
+    def _generate(self, name: str, messages: list[Message]) -> DraftedObjective:
+        started = time.perf_counter()
+        try:
+            value, completions = generate_structured(
+                self.llm, messages, self.schema, retries=STRUCTURED_RETRIES, max_tokens=OBJECTIVE_MAX_TOKENS
+            )
+        except StructuredOutputError as exc:
+            self.recorder.model_call(name, [], seconds=time.perf_counter() - started,
+                                     detail=f"failed after {exc.attempts} attempts")
+            raise
+        self.recorder.model_call(name, completions, seconds=time.perf_counter() - started)
+        return value
+
+    def _note(self, name: str, notes: Sequence[str]) -> None:
+        if notes:
+            self.recorder.trace.steps.append(
+                _step(f"{name}: corrections", "; ".join(notes))
+            )
+
+
+def resolve_citations(okr_set: OKRSet, book: PassageBook, store: KnowledgeStore) -> list[Citation]:
+    """One citation per cited chunk that the store still holds; sources that do not resolve are dropped.
+
+    A number whose chunk did not resolve loses its ``sourced`` tag (it becomes ``proposed``).
+    """
+    cited = list(dict.fromkeys(c for o in okr_set.objectives for kr in o.key_results for c in kr.sources))
+    found = {hit.chunk_id: hit for hit in store.get_chunks(cited)} if cited else {}
+    excerpts = {p.chunk_id: p for p in book.by_label.values()}
+    for objective in okr_set.objectives:
+        for kr in objective.key_results:
+            kr.sources = [c for c in kr.sources if c in found]
+            kr.numbers = [_unsource(n) if n.chunk_id and n.chunk_id not in found else n for n in kr.numbers]
+    citations = []
+    for chunk_id in cited:
+        if chunk_id not in found:
+            continue
+        passage = excerpts.get(chunk_id)
+        text = passage.text if passage else found[chunk_id].text[:400]
+        citations.append(Citation(chunk_id=chunk_id, document=found[chunk_id].document, text=text))
+    return citations
+
+
+def _unsource(number: NumberRef) -> NumberRef:
+    return number.model_copy(update={"provenance": Provenance.PROPOSED, "chunk_id": None})
+
+
+def _result(
+    request: DraftRequest, period: str, drafted: Sequence[Objective], findings: list[Finding], score: int,
+    book: PassageBook, recorder: TraceRecorder, *, citations: list[Citation] | None = None, complete: bool = True,
+) -> DraftResult:
+    okr_set = OKRSet(team=request.team, period=period, level=Level.TEAM, objectives=list(drafted))
+    if citations is None:
+        used = {c for o in drafted for kr in o.key_results for c in kr.sources}
+        citations = [
+            Citation(chunk_id=p.chunk_id, document=p.document, text=p.text)
+            for p in book.by_label.values() if p.chunk_id in used
+        ]
+    return DraftResult(okr_set=okr_set, findings=findings, score=score, citations=citations,
+                       trace=recorder.finish(), complete=complete)
+
+
+def _step(name: str, detail: str) -> TraceStep:
+    return TraceStep(name=name, seconds=0.0, detail=detail)
+
+
+def _ignore(event: DraftEvent) -> None:
+    return None

@@ -1,0 +1,165 @@
+"""Understanding a key result's text: metric, direction, baseline, target, unit, due date and its numbers.
+
+    >>> facts = parse_kr_text("Reduce churn from 5% to 3% by end of Q2", period="2027-Q2")
+    >>> facts.metric, facts.direction.value, facts.baseline, facts.target, facts.unit, facts.due
+    ('churn', 'decrease', 5.0, 3.0, '%', '2027-06-30')
+
+Pure string work with regular expressions compiled at import: deterministic, no model, no network, and cheap
+enough to run on every key result of a review. The reading is done in ``assistant.krtext``.
+"""
+
+from __future__ import annotations
+
+from assistant.krtext import lexicon as lx
+from assistant.krtext.clauses import BASELINE, CHANGE, TARGET, Clause, direction
+from assistant.krtext.dates import parse_period
+from assistant.krtext.metric import Part, read_parts
+from assistant.krtext.model import KRFacts, NumberMention
+from assistant.krtext.tokens import NUM, Token, tokenize
+from assistant.okr import Direction, KeyResult, NumberRole
+
+__all__ = ["KRFacts", "NumberMention", "enrich_key_result", "numbers_in", "parse_kr_text"]
+
+_DIRECTIONS = {lx.INC: Direction.INCREASE, lx.DEC: Direction.DECREASE, lx.KEEP: Direction.MAINTAIN,
+               lx.DONE: Direction.ACHIEVE}
+_ROLES = {BASELINE: NumberRole.BASELINE, TARGET: NumberRole.TARGET, CHANGE: NumberRole.TARGET}
+
+
+def parse_kr_text(text: str, *, period: str | None = None) -> KRFacts:
+    """Read what a key result's text says.
+
+    Args:
+        text: one key result as written, a list label ("1.", "KR2:") allowed.
+        period: the OKR period ("2027-Q2", "FY2027", "2027-H1"); relative deadlines such as "by end of Q2"
+            resolve against it to ISO dates.
+
+    Returns:
+        ``KRFacts``; fields the text does not give are None (``metric_count`` 0 when there is no metric).
+    """
+    scan = tokenize(text, parse_period(period))
+    tokens = scan.tokens
+    if not tokens:
+        return KRFacts(due=scan.due, placeholder=scan.holes)
+    parts = read_parts(tokens, joins=scan.joins)
+    primary = _primary(parts)
+    clause = primary.clause
+    if clause.verb is None:
+        # "Reduce p95 and p99 latency to 200 ms": the verb of the clause before carries over
+        index = parts.index(primary)
+        clause.verb = next((p.clause.verb for p in reversed(parts[:index]) if p.clause.verb), None)
+    metric = None
+    metric_words: list[str] = []
+    if primary.metric is not None:
+        start, end = primary.metric
+        metric = text[tokens[start].start : tokens[end - 1].end]
+        metric_words = [tokens[i].low for i in range(start, end)]
+    cls = direction(tokens, clause, metric_words)
+    baseline = _value(clause.baseline)
+    target, unit, relative = _target(clause, cls, baseline)
+    metrics = {text[tokens[p.metric[0]].start : tokens[p.metric[1] - 1].end].lower() for p in parts
+               if p.counts and p.metric is not None}
+    if metric is not None and not metrics:
+        metrics.add(metric.lower())
+    return KRFacts(
+        metric=metric,
+        direction=_DIRECTIONS.get(cls) if cls else None,
+        baseline=baseline,
+        target=target,
+        unit=unit,
+        due=scan.due,
+        numbers=[_mention(t) for t in tokens if t.kind == NUM],
+        placeholder=scan.holes,
+        relative=relative,
+        comparator=clause.comparator,
+        metric_count=len(metrics),
+    )
+
+
+def numbers_in(text: str) -> list[NumberMention]:
+    """The quantities written in ``text`` (any length), in order, all with role OTHER.
+
+    Dates, years, quarters, deadline durations ("within 90 days"), list labels and numbers that are parts of
+    names ("SOC 2", "p95", "Tier 1") are left out. ``parse_kr_text(text).numbers`` gives the same mentions
+    with their roles.
+    """
+    return [NumberMention(t.value or 0.0, t.low, t.start, t.end, NumberRole.OTHER, t.unit)
+            for t in tokenize(text).tokens if t.kind == NUM]
+
+
+def enrich_key_result(kr: KeyResult, *, period: str | None = None) -> KeyResult:
+    """A copy of ``kr`` with its empty structured fields filled from its text; given values are kept.
+
+    A target written only as a change with no baseline to apply it to ("grow ARR 30%") is not copied:
+    ``KeyResult.target`` is an absolute value.
+    """
+    facts = parse_kr_text(kr.text, period=period)
+    update: dict[str, object] = {}
+    if kr.metric is None and facts.metric is not None:
+        update["metric"] = facts.metric
+    if kr.direction is None and facts.direction is not None:
+        update["direction"] = facts.direction
+    if kr.baseline is None and facts.baseline is not None:
+        update["baseline"] = facts.baseline
+    if not facts.relative:
+        if kr.target is None and facts.target is not None:
+            update["target"] = facts.target
+        if kr.unit is None and facts.unit is not None:
+            update["unit"] = facts.unit
+    if kr.due is None and facts.due is not None:
+        update["due"] = facts.due
+    return kr.model_copy(update=update, deep=True) if update else kr.model_copy(deep=True)
+
+
+def _primary(parts: list[Part]) -> Part:
+    counted = [p for p in parts if p.counts]
+    for part in counted:
+        if part.clause.target is not None or part.clause.change is not None or part.clause.factor is not None:
+            return part
+    if counted:
+        return counted[0]
+    return next((p for p in parts if not p.guard), parts[0])
+
+
+def _value(tok: Token | None) -> float | None:
+    return tok.value if tok is not None and tok.kind == NUM else None
+
+
+def _target(clause: Clause, cls: str | None, baseline: float | None) -> tuple[float | None, str | None, bool]:
+    """``(target, unit, relative)``: an absolute target when one is written or can be computed."""
+    base_unit = clause.baseline.unit if clause.baseline is not None else None
+    if clause.target is not None:
+        unit = clause.target.unit or base_unit
+        return _value(clause.target), unit, False
+    change = clause.change
+    if change is not None:
+        amount = _value(change)
+        if amount is None:
+            return None, None, True
+        if baseline is not None and cls in (lx.INC, lx.DEC):
+            return _apply(baseline, amount, change.unit, base_unit, cls), base_unit or _unit_of(change), False
+        return amount, change.unit, True
+    if clause.factor is not None:
+        if baseline is not None:
+            return round(baseline * clause.factor, 9), base_unit, False
+        return clause.factor, "x", True
+    return None, base_unit, False
+
+
+def _apply(baseline: float, amount: float, unit: str | None, base_unit: str | None, cls: str) -> float:
+    sign = 1.0 if cls == lx.INC else -1.0
+    if unit == "x":
+        result = baseline * amount if cls == lx.INC or amount < 1 else baseline / amount
+    elif unit == "%" :
+        result = baseline * (1 + sign * amount / 100)
+    else:  # "pp", "points", or the baseline's own unit: additive
+        result = baseline + sign * amount
+    return round(result, 9)
+
+
+def _unit_of(change: Token) -> str | None:
+    return None if change.unit in ("x", "%", "pp") else change.unit
+
+
+def _mention(tok: Token) -> NumberMention:
+    role = _ROLES.get(tok.role or "", NumberRole.OTHER)
+    return NumberMention(tok.value if tok.value is not None else 0.0, tok.low, tok.start, tok.end, role, tok.unit)

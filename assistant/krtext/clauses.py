@@ -1,0 +1,330 @@
+"""One clause of a key result: its leading verb, the role of each number, the direction and the comparator.
+
+A clause is the stretch of a key result that targets one metric ("increase signups to 500" and "reduce churn
+to 3%" are two). Roles come from the words around a number: "from 5%" is a baseline, "to 3%" a target,
+"below 3%" a target with comparator "<", "by 40%" a change. A number nothing marks becomes the target when
+the clause has none ("Generate 500 qualified leads").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.krtext import lexicon as lx
+from assistant.krtext.tokens import HOLE, NUM, SYM, UNKNOWN, WORD, Token
+
+BASELINE = "baseline"
+TARGET = "target"
+CHANGE = "change"
+OTHER = "other"
+
+_VALUED = (NUM, HOLE, UNKNOWN)
+_ARROWS = frozenset(("to", "→", "->", "-->", "⇒", "~"))
+_TARGET_WORDS = frozenset(("target", "goal", "aim", "targeting", "targetting"))
+_LINKS = frozenset(("of", ":", "is", "at", "=", "of:"))
+_SKIPPED = frozenset(("(", ")", ":"))
+
+
+@dataclass(slots=True)
+class Clause:
+    """What one clause says; ``lo``/``hi`` index the clause's tokens in the text's token list."""
+
+    lo: int
+    hi: int
+    verb: str | None = None  # a lexicon verb class
+    verb_end: int = -1  # index after the leading verb (and its particle)
+    baseline: Token | None = None
+    target: Token | None = None
+    change: Token | None = None
+    change_direction: str | None = None
+    comparator: str | None = None
+    factor: float | None = None  # double, halve, in half
+
+
+def analyse(tokens: list[Token], lo: int, hi: int) -> Clause:
+    """Read tokens ``lo``..``hi``: leading verb, roles of the numbers (set on the tokens), comparator, factor."""
+    clause = Clause(lo, hi)
+    for tok in tokens[lo:hi]:
+        tok.role = None
+        tok.used = False
+    _leading_verb(tokens, clause)
+    _factor(tokens, clause)
+    pending: list[int] = []
+    for i in range(lo, hi):
+        tok = tokens[i]
+        if tok.kind in _VALUED and tok.role is None:
+            _role(tokens, i, clause, pending)
+    _settle(tokens, clause, pending)
+    return clause
+
+
+def _leading_verb(tokens: list[Token], clause: Clause) -> None:
+    for i in range(clause.lo, min(clause.hi, clause.lo + 6)):
+        tok = tokens[i]
+        if tok.kind != WORD:
+            if tok.kind == SYM and tok.low in ("(", "-", "–", "—", ":"):
+                continue
+            return
+        low = tok.low
+        if low in lx.LEAD_FILLER or (low.endswith("ly") and len(low) > 5 and low not in lx.VERB_CLASS):
+            continue
+        nxt = tokens[i + 1].low if i + 1 < clause.hi and tokens[i + 1].kind == WORD else None
+        cls = lx.verb_class(low, nxt)
+        if cls is None:
+            return
+        if low.endswith("ing") and (low in lx.NOUN_GERUNDS or cls in (lx.DONE, lx.ACT)):
+            return  # "Onboarding time", "Hiring pipeline": a noun phrase, not an imperative
+        if cls in (lx.DONE, lx.ACT) and nxt in lx.METRIC_HEADS:
+            return  # "Release frequency", "Build time"
+        phrasal = nxt is not None and lx.PHRASAL.get((lx.base_of(low), nxt)) is not None
+        clause.verb_end = i + 2 if phrasal else i + 1
+        base = lx.base_of(low)
+        if not phrasal and base in lx.SPLIT_PHRASAL:
+            # "Bring DSO down to 35 days": the particle may follow the object
+            for j in range(i + 2, min(clause.hi, i + 6)):
+                particle = tokens[j].low
+                if particle in ("down", "up") and (base, particle) in lx.PHRASAL:
+                    cls = lx.PHRASAL[(base, particle)]
+                    tokens[j].used = True
+                    break
+        clause.verb = cls
+        # "Hire and onboard 5 engineers", "Design and ship": one action
+        j = clause.verb_end
+        if j + 1 < clause.hi and tokens[j].low in ("and", "&", "/") and tokens[j + 1].kind == WORD:
+            after = tokens[j + 2].low if j + 2 < clause.hi else None
+            if lx.verb_class(tokens[j + 1].low, after) is not None:
+                clause.verb_end = j + 2
+        return
+
+
+def _factor(tokens: list[Token], clause: Clause) -> None:
+    for i in range(clause.lo, clause.hi):
+        tok = tokens[i]
+        if tok.kind != WORD:
+            continue
+        factor = lx.RELATIVE_WORDS.get(tok.low)
+        if factor is None and tok.low == "half" and i > clause.lo and tokens[i - 1].low in ("in", "by"):
+            factor = 0.5
+            tokens[i - 1].used = True
+        if factor is not None:
+            clause.factor = factor
+            tok.used = True
+            return
+
+
+def _words_before(tokens: list[Token], i: int, lo: int, n: int = 3) -> list[Token]:
+    out: list[Token] = []
+    j = i - 1
+    while j >= lo and len(out) < n:
+        tok = tokens[j]
+        if tok.kind == WORD or (tok.kind == SYM and tok.low not in _SKIPPED):
+            out.append(tok)
+        elif not (tok.kind == SYM and tok.low in _SKIPPED):
+            break
+        j -= 1
+    return out
+
+
+def _role(tokens: list[Token], i: int, clause: Clause, pending: list[int]) -> None:
+    tok = tokens[i]
+    before = _words_before(tokens, i, clause.lo)
+    prev = before[0].low if before else ""
+    prev2 = before[1].low if len(before) > 1 else ""
+    nxt = tokens[i + 1] if i + 1 < clause.hi else None
+    nxt_low = nxt.low if nxt is not None and nxt.kind == WORD else ""
+    # "3 of 5 pilots": the 5 is a denominator
+    if prev == "of" and i >= 2 and tokens[i - 2].kind == NUM and tokens[i - 1].low == "of":
+        tok.role = OTHER
+        before[0].used = True
+        return
+    if before and before[0].kind == WORD and before[0].low == "of" and prev2 == "out":
+        tok.role = OTHER
+        return
+    # baselines
+    if (prev in lx.BASELINE_BEFORE and not before[0].used) or (prev in _LINKS and prev2 in lx.BASELINE_BEFORE):
+        if clause.baseline is None:
+            _mark(before, 2 if prev in _LINKS else 1)
+            _set(clause, tok, BASELINE)
+            return
+    if nxt_low in lx.BASELINE_AFTER and clause.baseline is None:
+        nxt.used = True  # type: ignore[union-attr]
+        _set(clause, tok, BASELINE)
+        return
+    # "from 5% to 3%", "5% → 3%", "to 500"
+    if prev in _ARROWS:
+        _mark(before, 1)
+        back = i - 2
+        while back >= clause.lo and tokens[back].kind == SYM and tokens[back].low in _SKIPPED:
+            back -= 1
+        if back - 1 > clause.lo and tokens[back - 1].low == "per" and tokens[back].kind == WORD:
+            back -= 2  # "2 per week -> 10 per week"
+        if (
+            back >= clause.lo
+            and tokens[back].kind in _VALUED
+            and tokens[back].role in (None, CHANGE)
+            and clause.baseline is None
+        ):
+            if tokens[back] is clause.change:
+                clause.change = None
+                clause.change_direction = None
+            _set(clause, tokens[back], BASELINE)
+            if back in pending:
+                pending.remove(back)
+        if clause.target is None:
+            _set(clause, tok, TARGET)
+            clause.comparator = tok.cmp
+        else:
+            tok.role = OTHER
+        return
+    if prev in _TARGET_WORDS or (prev in _LINKS and prev2 in _TARGET_WORDS):
+        if clause.target is None:
+            _mark(before, 2 if prev in _LINKS else 1)
+            _set(clause, tok, TARGET)
+            clause.comparator = tok.cmp
+            return
+    # comparators: "below 3%", "at least 95%", "500+", "2 or fewer"
+    cmp = _comparator(before, tokens, i, clause) or tok.cmp
+    if cmp is not None:
+        if clause.target is None:
+            _set(clause, tok, TARGET)
+            clause.comparator = cmp
+        else:
+            tok.role = OTHER
+        return
+    # changes: "by 40%", "up 20%", "a 20% reduction", "grow ARR 30%", "2x"
+    if _is_change(tokens, i, clause, before, nxt_low):
+        if clause.change is None and clause.target is None:
+            _set(clause, tok, CHANGE)
+            if before and before[0].low in lx.CHANGE_BEFORE:
+                before[0].used = True
+                if before[0].low == "down":
+                    clause.change_direction = lx.DEC
+                elif before[0].low == "up":
+                    clause.change_direction = lx.INC
+            if nxt_low in lx.CHANGE_AFTER:
+                nxt.used = True  # type: ignore[union-attr]
+                clause.change_direction = lx.CHANGE_AFTER_DIRECTION.get(nxt_low, lx.INC)
+        else:
+            tok.role = OTHER
+        return
+    if prev == "of" and before and before[0].kind == WORD and clause.target is None:
+        # "NPS of 45", "a conversion rate of 4%"
+        before[0].used = True
+        _set(clause, tok, TARGET)
+        return
+    pending.append(i)
+
+
+def _comparator(before: list[Token], tokens: list[Token], i: int, clause: Clause) -> str | None:
+    for n in (3, 2, 1):
+        if len(before) < n:
+            continue
+        phrase = tuple(t.low for t in reversed(before[:n]))
+        sym = lx.COMPARATORS.get(phrase)
+        if sym is not None:
+            _mark(before, n)
+            return sym
+    if i + 2 < clause.hi:
+        a, b = tokens[i + 1], tokens[i + 2]
+        if a.kind == WORD and b.kind == WORD:
+            sym = lx.SUFFIX_COMPARATORS.get((a.low, b.low))
+            if sym is not None:
+                a.used = b.used = True
+                return sym
+    return None
+
+
+def _is_change(tokens: list[Token], i: int, clause: Clause, before: list[Token], nxt_low: str) -> bool:
+    tok = tokens[i]
+    if tok.kind != NUM and tok.kind != HOLE:
+        return False
+    if tok.unit == "x":
+        return True
+    if nxt_low in lx.CHANGE_AFTER:
+        return True
+    if before and before[0].low in lx.CHANGE_BEFORE and not before[0].used:
+        if before[0].low == "by":
+            return clause.verb in (lx.INC, lx.DEC, lx.MOVE, lx.REACH, None) or clause.factor is not None
+        # "up 20%", but not the particle of "sign up 500 users"
+        return i - 1 >= clause.verb_end
+    # "grow ARR 30%": a bare share right after the verb's metric
+    prev = tokens[i - 1] if i > clause.lo else None
+    return (
+        tok.unit in ("%", "pp")
+        and clause.verb in (lx.INC, lx.DEC)
+        and i - 1 >= clause.verb_end
+        and prev is not None
+        and prev.kind == WORD
+        and not prev.used
+        and prev.low not in lx.EDGE_WORDS
+    )
+
+
+def _settle(tokens: list[Token], clause: Clause, pending: list[int]) -> None:
+    """Give the unmarked numbers their roles once every marked one is known."""
+    # "Resolve 90% of tickets within 24 hours": the share is the target, the time qualifies it
+    for i in pending:
+        tok = tokens[i]
+        is_share = tok.unit == "%" and i + 1 < clause.hi and tokens[i + 1].low == "of"
+        target = clause.target
+        if is_share and target is not None and clause.comparator is not None and target.start > tok.start:
+            clause.target.role = OTHER
+            clause.target = None
+            clause.comparator = None
+            break
+    for i in pending:
+        tok = tokens[i]
+        if tok.role is not None:
+            continue
+        if clause.target is None and clause.change is None:
+            _set(clause, tok, TARGET)
+            clause.comparator = tok.cmp
+        else:
+            tok.role = OTHER
+
+
+def _set(clause: Clause, tok: Token, role: str) -> None:
+    tok.role = role
+    if role == BASELINE:
+        clause.baseline = tok
+    elif role == TARGET:
+        clause.target = tok
+    elif role == CHANGE:
+        clause.change = tok
+
+
+def _mark(before: list[Token], n: int) -> None:
+    for tok in before[:n]:
+        tok.used = True
+
+
+def direction(tokens: list[Token], clause: Clause, metric_words: list[str]) -> str | None:
+    """The clause's direction as a lexicon class (INC, DEC, KEEP, DONE) or None."""
+    verb = clause.verb
+    if verb in (lx.INC, lx.DEC, lx.KEEP, lx.DONE):
+        return verb
+    if clause.factor is not None:
+        return lx.INC if clause.factor > 1 else lx.DEC
+    if clause.change_direction is not None:
+        return clause.change_direction
+    base = clause.baseline.value if clause.baseline is not None else None
+    goal = clause.target.value if clause.target is not None else None
+    if base is not None and goal is not None:
+        return lx.INC if goal > base else lx.DEC if goal < base else lx.KEEP
+    if clause.comparator in ("<", "<="):
+        return lx.DEC
+    if clause.comparator in (">", ">="):
+        return lx.INC
+    if verb == lx.REACH:
+        return lx.INC if clause.target is not None or clause.change is not None else lx.DONE
+    if verb == lx.MOVE or (verb == lx.ACT and clause.change is not None):
+        return lx.DEC if any(w in lx.LOWER_IS_BETTER for w in metric_words) else lx.INC
+    if verb is None:
+        for tok in tokens[clause.lo : clause.hi]:
+            if tok.kind == WORD and tok.low.endswith("ed"):
+                cls = lx.VERB_CLASS.get(tok.low)
+                if cls in (lx.INC, lx.DEC, lx.KEEP):
+                    return cls
+        if goal == 0:
+            return lx.DEC
+    return None

@@ -1,0 +1,326 @@
+"""Deadlines in a key result's text, resolved against the OKR period when one is known.
+
+"by 2027-03-31" and "31 March 2027" are dates; "by end of Q2" with period 2027-Q2 resolves to 2027-06-30,
+without a period it stays the label "end of Q2"; "in Q3 2027" is the period label "2027-Q3"; "within 90 days"
+is the duration label "90 days". Durations shorter than a month ("within 24 hours", "in 5 days") are service
+levels, not deadlines, and stay numbers; so are durations tied to an event ("within 30 days of signup").
+Quarters and halves are calendar ones: a fiscal calendar cannot be known from the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_MONTH_NUMBERS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_NAMES = (
+    "", "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+_WORD_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty": 20, "thirty": 30,
+    "sixty": 60, "ninety": 90,
+}
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+)
+_YEAR = r"(?:19|20)\d{2}"
+_PREP_BEHIND = (
+    r"(?:(?<=by\ )|(?<=in\ )|(?<=of\ )|(?<=until\ )|(?<=before\ )|(?<=till\ )|(?<=through\ )|(?<=during\ )|(?<=-))"
+)
+_NUMWORD = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
+_CORE = rf"""
+    (?P<core>
+      \d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?![\d/.-])
+    | \d{{1,2}}[/.]\d{{1,2}}[/.](?:\d{{4}}|\d{{2}})(?![\d/.])
+    | {_YEAR}-(?:0[1-9]|1[0-2])(?![\d-])
+    | \d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?(?!\d)
+    | {_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?![\w:%])(?:,?\s+{_YEAR})?(?!\d)
+    | {_MONTH}\s+(?:{_YEAR}|['’]\d{{2}})(?!\d)
+    | {_PREP_BEHIND}{_MONTH}
+    | (?:FY\s?['’]?\d{{2,4}}\s*[-/ ]?\s*)?Q[1-4](?:\s*[-/ ]?\s*(?:FY\s?['’]?\d{{2,4}}|{_YEAR}|['’]\d{{2}}))?\b
+    | {_YEAR}\s*[-/ ]?\s*[QH][1-4]\b
+    | H[12](?:\s*[-/ ]?\s*(?:{_YEAR}|['’]\d{{2}}))?\b
+    | (?:first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?(?:quarter|half)
+      (?:\s+of\s+(?:the\s+year|{_YEAR}))?\b
+    | (?:the\s+)?(?:this|next|current|coming|the)\s+(?:fiscal\s+|calendar\s+)?(?:quarter|year|month)\b(?!-)
+    | (?<=of\ )(?:quarter|year|month)\b(?!-)
+    | EO[QYM]\b(?:\s*{_YEAR})?
+    | (?:quarter|year)[- ]end\b
+    | (?:FY|CY)\s?['’]?(?:\d{{4}}|\d{{2}})\b
+    | {_PREP_BEHIND}{_YEAR}(?![\d,.%])(?!\s*[-–]\s*\d)
+      (?!\s+(?!and\b|or\b|with\b|while\b|at\b|in\b|on\b|for\b|through\b|across\b)[a-z])
+    | (?:(?:within|in|inside|over|during)\s+|(?<=within\ )|(?<=in\ )|(?<=during\ ))(?:the\s+)?
+      (?P<next>next\s+|first\s+|coming\s+|following\s+)?
+      (?P<n>\d+|{_NUMWORD})\s+(?:calendar\s+|business\s+|working\s+)?(?P<u>day|week|month|quarter|year)s?\b
+      (?!\s+(?:of|after|from|since|post|following|per)\b)(?:['’]?\s*time\b)?
+    | (?<=by\ )(?P<ordu>day|week|month)\s+(?P<ordn>\d+)\b
+    | (?P<fn>\d+)\s+(?P<fu>day|week|month)s?\s+from\s+now\b
+    )
+"""
+_DEADLINE_RE = re.compile(
+    r"(?<![\w-])"
+    r"(?:(?P<lead>no\s+later\s+than|ahead\s+of|as\s+of|by|before|until|till|through|thru|in|during|for|at|on|over|due)\s+(?:the\s+)?)?"
+    r"(?:(?:the\s+)?(?P<edge>end|close|start|beginning|middle|mid)(?:\s+of|-)\s*(?:the\s+)?)?"
+    + _CORE,
+    re.IGNORECASE | re.VERBOSE,
+)
+# Words that can hold a deadline: the deadline pattern is tried only around them.
+DATE_WORDS = frozenset(
+    """january february march april may june july august september october november december jan feb mar apr
+    jun jul aug sep sept oct nov dec q1 q2 q3 q4 h1 h2 eoq eoy eom quarter quarters year years month months
+    half quarter-end year-end day week""".split()
+)
+# Words a deadline phrase can start with ("by the end of", "within the next", "this").
+DEADLINE_STARTS = frozenset(
+    """by before until till through thru in during for at on over due no ahead as within inside the end close
+    start beginning middle mid this next current coming first second third fourth 1st 2nd 3rd 4th""".split()
+)
+_BY_LEADS = frozenset("by before until till through thru due".split()) | {"no later than", "ahead of"}
+
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_NUMERIC = re.compile(r"(\d{1,2})([/.])(\d{1,2})[/.](\d{4}|\d{2})")
+_YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_DAY_MONTH = re.compile(rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+({_YEAR}))?", re.IGNORECASE)
+_MONTH_DAY = re.compile(rf"({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+({_YEAR}))?", re.IGNORECASE)
+_MONTH_YEAR = re.compile(rf"({_MONTH})(?:\s+({_YEAR}|['’]\d{{2}}))?", re.IGNORECASE)
+_QUARTER = re.compile(
+    r"(?:FY\s?['’]?(\d{2,4})\s*[-/ ]?\s*)?([QH])([1-4])(?:\s*[-/ ]?\s*(?:FY\s?)?['’]?(\d{4}|\d{2}))?", re.IGNORECASE
+)
+_YEAR_QUARTER = re.compile(r"(\d{4})\s*[-/ ]?\s*([QH])([1-4])", re.IGNORECASE)
+_ORDINAL_PART = re.compile(rf"(\w+)\s+(?:fiscal\s+)?(quarter|half)(?:\s+of\s+(?:the\s+year|({_YEAR})))?", re.IGNORECASE)
+_RELATIVE_PART = re.compile(
+    r"(?:the\s+)?(?:(this|next|current|coming|the)\s+)?(?:fiscal\s+|calendar\s+)?(quarter|year|month)", re.IGNORECASE
+)
+_FISCAL = re.compile(r"(FY|CY)\s?['’]?(\d{4}|\d{2})", re.IGNORECASE)
+_PERIOD = re.compile(
+    r"^\s*(?:FY\s?)?['’]?(?P<y>\d{4}|\d{2})\s*(?:[-/ ]?\s*(?:(?P<k>[QH])(?P<n>[1-4])|(?P<m>0?[1-9]|1[0-2])(?!\d)))?\s*$"
+    r"|^\s*(?P<k2>[QH])(?P<n2>[1-4])\s*[-/ ]?\s*(?:FY\s?)?['’]?(?P<y2>\d{4}|\d{2})\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """An OKR period reduced to what deadlines need: its year and, when given, its quarter, half or month."""
+
+    year: int
+    quarter: int | None = None
+    half: int | None = None
+    month: int | None = None
+
+    @property
+    def first_month(self) -> int:
+        if self.quarter:
+            return self.quarter * 3 - 2
+        if self.half:
+            return self.half * 6 - 5
+        return self.month or 1
+
+
+@lru_cache(maxsize=128)
+def parse_period(period: str | None) -> Period | None:
+    """``Period`` for "2027-Q2", "Q2 2027", "FY27", "2027", "2027-H1", "2027-04"; None for anything else."""
+    if not period:
+        return None
+    match = _PERIOD.match(period)
+    if match is None:
+        return None
+    year = _full_year(match["y"] or match["y2"])
+    kind, number = (match["k"] or match["k2"] or "").upper(), int(match["n"] or match["n2"] or 0)
+    if kind == "Q":
+        return Period(year, quarter=number)
+    if kind == "H":
+        return Period(year, half=min(number, 2))
+    return Period(year, month=int(match["m"]) if match["m"] else None)
+
+
+def deadline_at(text: str, pos: int, period: Period | None) -> tuple[int, str] | None:
+    """The deadline phrase starting at ``pos``: ``(end, due)`` with the due date or label, or None."""
+    match = _DEADLINE_RE.match(text, pos)
+    if match is None:
+        return None
+    due = _resolve(match, period)
+    return (match.end(), due) if due is not None else None
+
+
+def is_date_word(low: str) -> bool:
+    """Whether a lower-case word can hold a deadline ("q2", "march", "fy27", "eoy", "quarter", "mid-2027")."""
+    if low in DATE_WORDS:
+        return True
+    head = low[:2]
+    if head in ("fy", "cy") and (len(low) == 2 or low[2:3].isdigit() or low[2:3] in "'’"):
+        return True
+    if low[:1] in ("q", "h") and low[1:2].isdigit():
+        return True
+    return low[:4] in ("mid-", "end-")
+
+
+def _resolve(match: re.Match[str], period: Period | None) -> str | None:
+    lead = " ".join((match["lead"] or "").lower().split())
+    edge = (match["edge"] or "").lower()
+    core = match["core"]
+    if core[:3] == "may" and not (lead or edge):
+        return None  # the modal verb, not the month
+    by = lead in _BY_LEADS or edge in ("end", "close")
+    start = edge in ("start", "beginning")
+    if match["u"]:
+        return _duration(match["n"], match["u"], bool(match["next"]))
+    if match["ordu"]:
+        return f"{int(match['ordn'])} {match['ordu'].lower()}s"
+    if match["fn"]:
+        return f"{int(match['fn'])} {match['fu'].lower()}s"
+    if m := _ISO.fullmatch(core):
+        return _iso(int(m[1]), int(m[2]), int(m[3])) or core
+    if m := _NUMERIC.fullmatch(core):
+        a, b, year = int(m[1]), int(m[3]), _full_year(m[4])
+        if a > 12 or m[2] == ".":
+            return _iso(year, b, a) or core
+        if b > 12:
+            return _iso(year, a, b) or core
+        return core
+    if m := _YEAR_MONTH.fullmatch(core):
+        return _month(int(m[1]), int(m[2]), by, start, label=True)
+    if m := _DAY_MONTH.fullmatch(core):
+        return _day(_month_number(m[2]), int(m[1]), m[3], period)
+    if m := _MONTH_DAY.fullmatch(core):
+        return _day(_month_number(m[1]), int(m[2]), m[3], period)
+    if m := _MONTH_YEAR.fullmatch(core):
+        month = _month_number(m[1])
+        year = _full_year(m[2]) if m[2] else _year_for(period, month=month)
+        if year is None:
+            name = _MONTH_NAMES[month]
+            return f"end of {name}" if by else f"start of {name}" if start else name
+        return _month(year, month, by, start, label=True)
+    if m := _QUARTER.fullmatch(core):
+        year_text = m[4] or m[1]
+        return _part(m[2].upper(), int(m[3]), _full_year(year_text) if year_text else None, by, start, period)
+    if m := _YEAR_QUARTER.fullmatch(core):
+        return _part(m[2].upper(), int(m[3]), int(m[1]), by, start, period)
+    m = _ORDINAL_PART.fullmatch(core)
+    number = _ORDINALS.get(m[1].lower()) if m else None
+    if m and number is not None:
+        kind = "Q" if m[2].lower() == "quarter" else "H"
+        return _part(kind, min(number, 2) if kind == "H" else number, int(m[3]) if m[3] else None, by, start, period)
+    if m := _RELATIVE_PART.fullmatch(core):
+        which = (m[1] or "the").lower()
+        which = "next" if which == "coming" else "this" if which == "current" else which
+        if which == "the" and not (lead or edge):
+            return None
+        return _relative_part(which, m[2].lower(), by, start, period)
+    upper = core.upper()
+    if upper.startswith("EO"):
+        unit = {"Q": "quarter", "Y": "year", "M": "month"}[upper[2]]
+        year_text = core[3:].strip()
+        if year_text and unit == "year":
+            return _year_end(int(year_text), True, False)
+        return _relative_part("this", unit, True, False, period)
+    if upper.endswith("END"):
+        return _relative_part("this", core[:-4].lower(), True, False, period)
+    if m := _FISCAL.fullmatch(core):
+        year = _full_year(m[2])
+        if m[1].upper() == "CY":
+            return _year_end(year, by, start)
+        return f"end of FY{year}" if by else f"start of FY{year}" if start else f"FY{year}"
+    if re.fullmatch(_YEAR, core):
+        return _year_end(int(core), by, start)
+    return None
+
+
+def _duration(number: str, unit: str, next_: bool) -> str | None:
+    n = _WORD_NUMBERS.get(number.lower()) if not number.isdigit() else int(number)
+    if n is None:
+        return None
+    unit = unit.lower()
+    if not next_ and ((unit == "day" and n < 30) or (unit == "week" and n < 4)):
+        return None  # a service level ("respond in 2 days"), not a deadline
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def _part(kind: str, number: int, year: int | None, by: bool, start: bool, period: Period | None) -> str:
+    """A quarter (``kind`` Q) or half (H) of ``year`` as an end/start date or a period label."""
+    if year is None:
+        first = number * 3 - 2 if kind == "Q" else number * 6 - 5
+        year = _year_for(period, month=first)
+    label = f"{kind}{number}"
+    if year is None:
+        return f"end of {label}" if by else f"start of {label}" if start else label
+    last = number * 3 if kind == "Q" else number * 6
+    if by:
+        return _month(year, last, True, False)
+    if start:
+        return _month(year, last - (2 if kind == "Q" else 5), False, True)
+    return f"{year}-{label}"
+
+
+def _relative_part(which: str, unit: str, by: bool, start: bool, period: Period | None) -> str | None:
+    """'this quarter', 'next year', 'end of the month', 'EOQ' against the period."""
+    if unit == "quarter" and period is not None and period.quarter:
+        q, year = period.quarter, period.year
+        if which == "next":
+            q, year = (1, year + 1) if q == 4 else (q + 1, year)
+        return _part("Q", q, year, by or which == "the" and not start, start, None)
+    if unit == "year" and period is not None:
+        return _year_end(period.year + (which == "next"), by or which == "the" and not start, start)
+    if unit == "month" and period is not None and period.month:
+        return _month(period.year, period.month, True, start)
+    if which == "next":
+        return f"next {unit}"
+    return f"end of {unit}" if by or which != "this" else f"start of {unit}" if start else f"this {unit}"
+
+
+def _year_end(year: int, by: bool, start: bool) -> str:
+    if by:
+        return f"{year}-12-31"
+    return f"{year}-01-01" if start else str(year)
+
+
+def _day(month: int, day: int, year_text: str | None, period: Period | None) -> str | None:
+    year = int(year_text) if year_text else _year_for(period, month=month)
+    if year is None:
+        return f"{_MONTH_NAMES[month]} {day}" if 1 <= day <= 31 else None
+    return _iso(year, month, day)
+
+
+def _month(year: int, month: int, by: bool, start: bool, *, label: bool = False) -> str:
+    if by:
+        return f"{year:04d}-{month:02d}-{_days_in(year, month):02d}"
+    if start or not label:
+        return f"{year:04d}-{month:02d}-01"
+    return f"{year:04d}-{month:02d}"
+
+
+def _year_for(period: Period | None, *, month: int) -> int | None:
+    """The year a month (without a year) falls in: the period's, or the next one if the month is before it."""
+    if period is None:
+        return None
+    return period.year + 1 if month < period.first_month and (period.quarter or period.half) else period.year
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    if not (1 <= month <= 12 and 1 <= day <= _days_in(year, month)):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _days_in(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _month_number(name: str) -> int:
+    return _MONTH_NUMBERS[name[:3].lower()]
+
+
+def _full_year(text: str) -> int:
+    digits = text.lstrip("'’")
+    return 2000 + int(digits) if len(digits) == 2 else int(digits)

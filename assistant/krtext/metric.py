@@ -1,0 +1,272 @@
+"""The metric of a clause, and the clauses of a key result.
+
+The metric is the noun phrase the numbers measure: the words after the leading verb ("Reduce *churn* from 5%
+to 3%"), else the words the target counts ("Generate 500 *qualified leads*"), else the words before the first
+number ("*NPS* >= 45"). A key result splits into clauses at "and", "plus", "as well as", ";" and a comma before a
+new verb; a part with no metric of its own ("... in EMEA and APAC") stays with the clause before it, and a
+guardrail ("while keeping churn below 3%") is read but not counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.krtext import lexicon as lx
+from assistant.krtext.clauses import Clause, analyse
+from assistant.krtext.tokens import DATE, HOLE, NUM, SYM, UNKNOWN, WORD, Token
+
+_VALUED = (NUM, HOLE, UNKNOWN)
+_MAX_WORDS = 8
+_PREPOSITIONS = frozenset("in for on at across per within with to by from into".split())
+_GUARDS = frozenset(("while", "whilst", "without", "ensuring", "but"))
+_DIRECTED = (lx.INC, lx.DEC, lx.KEEP, lx.MOVE, lx.REACH)
+_HEAD_WORDS = frozenset(h[0] for h in lx.COUNT_HEADS)
+
+
+@dataclass(slots=True)
+class Part:
+    """A clause with its metric: ``how`` says where the metric was found (verb, after, before, first)."""
+
+    clause: Clause
+    metric: tuple[int, int] | None = None
+    how: str = ""
+    guard: bool = False
+    shared: bool = False  # a bare metric that shares the verb of the clause before it
+
+
+    @property
+    def valued(self) -> bool:
+        c = self.clause
+        return c.target is not None or c.baseline is not None or c.change is not None or c.factor is not None
+
+    @property
+    def counts(self) -> bool:
+        """A clause that targets a metric of its own."""
+        if self.metric is None or self.guard:
+            return False
+        if self.shared:
+            return True
+        if self.how in ("verb", "after", "before"):
+            return self.valued or self.clause.verb in _DIRECTED
+        return False
+
+
+def read_parts(tokens: list[Token], *, joins: bool = True) -> list[Part]:
+    """The clauses of a key result, non-metric fragments merged into their neighbours.
+
+    ``joins`` False says no joining word is written (``Scan.joins``): the whole text is one clause.
+    """
+    if not joins:
+        return [_part(tokens, 0, len(tokens), False)]
+    bounds = _split(tokens)
+    parts = [_part(tokens, lo, hi, guard) for lo, hi, guard in bounds]
+    if len(parts) == 1:
+        return parts
+    merged: list[Part] = []
+    for part in parts:
+        if part.counts or part.guard or not merged or not merged[-1].counts:
+            merged.append(part)
+        elif _shares_verb(tokens, merged[-1], part):
+            merged.append(part)
+        else:
+            # "... in EMEA and APAC": a fragment without a metric of its own belongs to the clause before it
+            merged[-1] = _part(tokens, merged[-1].clause.lo, part.clause.hi, False)
+    return merged
+
+
+def _shares_verb(tokens: list[Token], prev: Part, part: Part) -> bool:
+    """'Grow revenue and margin': a bare noun after a verb clause without numbers is a second metric."""
+    if prev.clause.verb not in (lx.INC, lx.DEC, lx.KEEP, lx.MOVE) or prev.valued or prev.how != "verb":
+        return False
+    if part.clause.verb is not None or part.valued or part.metric is None or part.how != "first":
+        return False
+    lo, hi = prev.metric or (0, 0)
+    if any(tokens[i].low in _PREPOSITIONS for i in range(lo, hi)):
+        return False  # "revenue in EMEA and APAC": one metric, two regions
+    start, end = part.metric
+    if end - start > 4:
+        return False
+    part.shared = True
+    return True
+
+
+def _part(tokens: list[Token], lo: int, hi: int, guard: bool) -> Part:
+    clause = analyse(tokens, lo, hi)
+    part = Part(clause, guard=guard)
+    found = metric_span(tokens, clause)
+    if found is not None:
+        part.metric, part.how = (found[0], found[1]), found[2]
+    return part
+
+
+def _split(tokens: list[Token]) -> list[tuple[int, int, bool]]:
+    """Clause bounds ``(lo, hi, guard)``; the joiner tokens themselves are left out."""
+    out: list[tuple[int, int, bool]] = []
+    lo, guard, n = 0, False, len(tokens)
+    i = 0
+    while i < n:
+        tok = tokens[i]
+        low = tok.low
+        width = 0
+        next_guard = guard
+        if tok.kind == SYM and low == ";":
+            width, next_guard = 1, False
+        elif tok.kind == WORD and low in _GUARDS and i > lo:
+            width, next_guard = 1, True
+        elif (tok.kind == WORD and low in ("and", "plus")) or (tok.kind == SYM and low == "&"):
+            if _joins(tokens, i, lo):
+                width, next_guard = 1, False
+        elif tok.kind == WORD and low == "as" and i + 2 < n and tokens[i + 1].low == "well" and tokens[i + 2].low == "as":
+            width, next_guard = 3, False
+        elif tok.kind == SYM and low == "," and i + 1 < n:
+            nxt = tokens[i + 1]
+            if nxt.kind == WORD and (nxt.low in ("and", "plus") or nxt.low in _GUARDS):
+                width = 1
+                next_guard = nxt.low in _GUARDS
+                if nxt.low in _GUARDS or _joins(tokens, i + 1, lo):
+                    width = 2 if nxt.low in ("and", "plus") else 1
+                else:
+                    width = 0
+            elif nxt.kind == WORD and lx.verb_class(nxt.low, None) in (*_DIRECTED, lx.DONE):
+                width, next_guard = 1, False
+        if width:
+            if i > lo:
+                out.append((lo, i, guard))
+            lo, guard = i + width, next_guard
+            i += width
+            continue
+        i += 1
+    if lo < n or not out:
+        out.append((lo, n, guard))
+    return out
+
+
+def _joins(tokens: list[Token], i: int, lo: int) -> bool:
+    """Whether the 'and' at ``i`` joins two results rather than two numbers or a fixed noun pair."""
+    if i == lo or i + 1 >= len(tokens):
+        return False
+    prev, nxt = tokens[i - 1], tokens[i + 1]
+    if prev.kind in _VALUED and nxt.kind in _VALUED:
+        return False  # "between 3 and 5"
+    if any(t.low == "between" for t in tokens[max(lo, i - 4) : i]):
+        return False
+    if (
+        i - lo <= 2
+        and prev.kind == WORD
+        and nxt.kind == WORD
+        and lx.verb_class(prev.low, None) is not None
+        and lx.verb_class(nxt.low, None) is not None
+    ):
+        return False  # "Hire and onboard 5 engineers": two verbs, one action
+    return (prev.low, nxt.low) not in lx.NOUN_PAIRS
+
+
+def metric_span(tokens: list[Token], clause: Clause) -> tuple[int, int, str] | None:
+    """``(start, end, how)`` token indexes of the clause's metric phrase, or None."""
+    lo, hi = clause.lo, clause.hi
+    runs = _runs(tokens, clause)
+    valued = clause.target is not None or clause.baseline is not None or clause.change is not None
+    has_numbers = valued or any(tokens[i].kind in _VALUED for i in range(lo, hi))
+    if clause.verb is not None and clause.verb_end < hi:
+        if clause.verb in (lx.DONE, lx.REACH) and not has_numbers:
+            return None  # a deliverable ("Launch the app", "Achieve SOC 2"), not a metric
+        for start, end in runs:
+            if start == clause.verb_end:
+                trimmed = _trim(tokens, start, end, "verb")
+                if trimmed is not None:
+                    return (*trimmed, "verb")
+                break
+    anchor = clause.target or clause.change
+    if anchor is None:
+        anchor = next((tokens[i] for i in range(lo, hi) if tokens[i].kind in _VALUED), None)
+    if anchor is not None:
+        t = _index(tokens, anchor, lo, hi)
+        start = t + 1
+        if start < hi and tokens[start].low == "of":
+            start += 1
+            if start < hi and tokens[start].kind == NUM and tokens[start].role == "other":
+                start += 1  # "3 of 5 enterprise pilots"
+        for run_start, run_end in runs:
+            if run_start == start and tokens[start].low not in _PREPOSITIONS:
+                trimmed = _trim(tokens, run_start, run_end, "after")
+                if trimmed is not None:
+                    return (*trimmed, "after")
+    first_valued = next((i for i in range(lo, hi) if tokens[i].kind in _VALUED), hi)
+    before = [run for run in runs if run[1] <= first_valued]
+    if before and first_valued < hi:
+        start, end = before[-1]
+        trimmed = _trim(tokens, start, end, "before")
+        if trimmed is not None:
+            return (*trimmed, "before")
+    for start, end in runs:
+        trimmed = _trim(tokens, start, end, "first")
+        if trimmed is not None:
+            return (*trimmed, "first")
+    return None
+
+
+def _index(tokens: list[Token], tok: Token, lo: int, hi: int) -> int:
+    for i in range(lo, hi):
+        if tokens[i] is tok:
+            return i
+    return lo
+
+
+def _runs(tokens: list[Token], clause: Clause) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    start = -1
+    lo, hi = clause.lo, clause.hi
+    for i in range(lo, hi):
+        if _breaks(tokens, i, clause):
+            if start >= 0:
+                runs.append((start, i))
+                start = -1
+        elif start < 0:
+            start = i
+    if start >= 0:
+        runs.append((start, hi))
+    return runs
+
+
+def _breaks(tokens: list[Token], i: int, clause: Clause) -> bool:
+    tok = tokens[i]
+    if tok.kind != WORD:
+        if tok.kind == SYM and tok.low in ("/", "&") and clause.lo < i < clause.hi - 1:
+            return tokens[i - 1].kind != WORD or tokens[i + 1].kind != WORD
+        return True
+    if tok.used or i < clause.verb_end or tok.low in lx.METRIC_STOPS or tok.low in lx.RELATIVE_WORDS:
+        return True
+    if tok.low in ("to", "by", "at", "of", "than") and i + 1 < clause.hi:
+        nxt = tokens[i + 1]
+        return nxt.kind in _VALUED or nxt.kind == DATE
+    return False
+
+
+def _trim(tokens: list[Token], start: int, end: int, how: str) -> tuple[int, int] | None:
+    while start < end:
+        low = tokens[start].low
+        if low in lx.EDGE_WORDS:
+            start += 1
+            continue
+        if low not in _HEAD_WORDS:
+            break
+        head = next((h for h in lx.COUNT_HEADS if _starts_with(tokens, start, end, h)), None)
+        if head is None:
+            break
+        start += len(head)
+    end = min(end, start + _MAX_WORDS)
+    while end > start:
+        low = tokens[end - 1].low
+        if low in lx.EDGE_WORDS or tokens[end - 1].kind == SYM:
+            end -= 1
+        elif how == "before" and end - 1 > start and low.endswith("ed") and low in lx.VERB_CLASS:
+            end -= 1  # "Churn reduced from 5% to 3%"
+        else:
+            break
+    return (start, end) if end > start else None
+
+
+def _starts_with(tokens: list[Token], start: int, end: int, words: tuple[str, ...]) -> bool:
+    if start + len(words) > end:
+        return False
+    return all(tokens[start + k].low == w for k, w in enumerate(words))

@@ -1,0 +1,51 @@
+"""What the KR parser returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.okr import Direction, NumberRole
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    """A quantity written in a text.
+
+    ``raw`` is the mention as written, currency sign, scale and unit included ("$2M", "1.5%", "200 ms");
+    ``start``/``end`` are its offsets in the text; ``value`` is normalised ("10k" -> 10000.0, "$2M" -> 2000000.0,
+    "1,200" -> 1200.0, "4.5/5" -> 4.5). Dates, years, quarters, deadline durations and list ordinals are never
+    mentions.
+    """
+
+    value: float
+    raw: str
+    start: int
+    end: int
+    role: NumberRole = NumberRole.OTHER
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KRFacts:
+    """What one key result's text says.
+
+    ``target`` is absolute when the text gives it or when a change can be applied to the baseline
+    ("double" from 400 -> 800.0). When the target is written only as a change and no baseline is known
+    ("grow ARR 30%", "double signups"), ``relative`` is True and ``target``/``unit`` hold the change itself
+    (30.0 "%", 2.0 "x"; halve is 0.5 "x"). ``comparator`` applies to the target (``"<"``, ``"<="``, ``">"``,
+    ``">="``, ``"="``). ``due`` is an ISO date when it can be resolved, else a period label ("2027-Q2",
+    "end of Q2", "90 days"). ``metric_count`` is how many distinct metrics the text targets; the other
+    fields describe the first of them.
+    """
+
+    metric: str | None = None
+    direction: Direction | None = None
+    baseline: float | None = None
+    target: float | None = None
+    unit: str | None = None
+    due: str | None = None
+    numbers: list[NumberMention] = field(default_factory=list)
+    placeholder: bool = False
+    relative: bool = False
+    comparator: str | None = None
+    metric_count: int = 0

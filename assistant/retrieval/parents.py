@@ -1,0 +1,177 @@
+"""Parent objectives: company and department OKRs that team objectives align to, in their own collection.
+
+Each objective and each of its key results is one record, so a team mission finds its parent through the
+objective's title or through any of its key results. Ids come from the file when given; otherwise they are
+derived: the objective's level prefix and a slug of its title (``CO-grow-enterprise-revenue``), and
+``<objective id>.KR<n>`` for its key results.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from assistant.errors import InputError, UnknownParent
+from assistant.okr import Level, OKRSet, Parent, ParentKeyResult
+from assistant.retrieval.chroma import collection
+from assistant.retrieval.embeddings import Embedder
+from assistant.retrieval.models import ParentMatch
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+
+PREFIXES = {Level.COMPANY: "CO", Level.DEPARTMENT: "DE", Level.TEAM: "TE", Level.INDIVIDUAL: "IN"}
+_LEVEL_ORDER = {level: n for n, level in enumerate(Level)}
+_STOPWORDS = {"a", "an", "the", "of", "to", "and", "for", "in", "on", "our", "with", "by", "be", "as", "at"}
+
+
+def slug(text: str, *, words: int = 5) -> str:
+    tokens = [t for t in re.findall(r"[a-z0-9]+", text.lower()) if t not in _STOPWORDS]
+    return "-".join(tokens[:words]) or "objective"
+
+
+def parents_from(okr_set: OKRSet, *, level: Level | None = None) -> list[Parent]:
+    """The parents an OKR set defines, with ids given or derived (unique within the set).
+
+    Raises:
+        InputError: the set has no objectives, or gives the same id twice.
+    """
+    if not okr_set.objectives:
+        raise InputError("the file defines no objectives to import as parents")
+    level = level or okr_set.level
+    used: set[str] = set()
+    parents: list[Parent] = []
+    for objective in okr_set.objectives:
+        given = (objective.id or "").strip()
+        if given and given in used:
+            raise InputError(f"the id {given!r} is given to two objectives: ids must be unique")
+        pid = given or _unique(f"{PREFIXES[level]}-{slug(objective.title)}", used)
+        used.add(pid)
+        key_results: list[ParentKeyResult] = []
+        for n, kr in enumerate(objective.key_results, start=1):
+            kr_given = (kr.id or "").strip()
+            if kr_given and kr_given in used:
+                raise InputError(f"the id {kr_given!r} is given twice: ids must be unique")
+            kid = kr_given or _unique(f"{pid}.KR{n}", used)
+            used.add(kid)
+            key_results.append(ParentKeyResult(id=kid, text=kr.text))
+        parents.append(
+            Parent(
+                id=pid, title=objective.title, level=level, period=okr_set.period, owner=objective.owner,
+                key_results=key_results,
+            )
+        )
+    return parents
+
+
+def _unique(candidate: str, used: set[str]) -> str:
+    if candidate not in used:
+        return candidate
+    n = 2
+    while f"{candidate}-{n}" in used:
+        n += 1
+    return f"{candidate}-{n}"
+
+
+def _set_key(okr_set: OKRSet, level: Level) -> str:
+    return f"{level.value}|{okr_set.team or ''}|{okr_set.period or ''}"
+
+
+class ParentIndex:
+    """Parents by id, and by meaning for suggestions."""
+
+    def __init__(self, client: ClientAPI, name: str, *, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self.records = collection(client, name)
+
+    def import_set(self, okr_set: OKRSet, *, level: Level | None = None) -> list[Parent]:
+        """Store the set's parents; a set imported before (same level, team and period) is replaced."""
+        parents = parents_from(okr_set, level=level)
+        key = _set_key(okr_set, level or okr_set.level)
+        ids: list[str] = []
+        texts: list[str] = []
+        metadatas: list[dict[str, str | int | float | bool]] = []
+        for parent in parents:
+            common = {"level": parent.level.value, "period": parent.period or "", "set": key}
+            ids.append(parent.id)
+            texts.append(parent.title)
+            metadatas.append(
+                {**common, "kind": "objective", "parent": "", "owner": parent.owner or "",
+                 "title": parent.title, "data": parent.model_dump_json()}
+            )
+            for kr in parent.key_results:
+                ids.append(kr.id)
+                texts.append(kr.text)
+                metadatas.append(
+                    {**common, "kind": "key_result", "parent": parent.id, "owner": parent.owner or "",
+                     "title": kr.text, "data": ""}
+                )
+        clash = self.records.get(ids=ids, include=["metadatas"])
+        for rid, meta in zip(clash["ids"], clash["metadatas"] or [], strict=True):
+            if meta and meta.get("set") != key:
+                raise InputError(
+                    f"the id {rid!r} already belongs to a parent imported from another OKR set "
+                    f"({meta.get('set')}): give the objectives distinct ids"
+                )
+        vectors = self.embedder.embed(texts)
+        self.records.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metadatas)
+        old = set(self.records.get(where={"set": key}, include=[])["ids"])
+        stale = sorted(old - set(ids))
+        if stale:
+            self.records.delete(ids=stale)
+        return parents
+
+    def all(self) -> list[Parent]:
+        result = self.records.get(where={"kind": "objective"}, include=["metadatas"])
+        parents = [Parent.model_validate_json(str(meta["data"])) for meta in result["metadatas"] or [] if meta]
+        return sorted(parents, key=lambda p: (_LEVEL_ORDER[p.level], p.period or "", p.id))
+
+    def get(self, parent_id: str) -> Parent:
+        """The parent objective with this id, or owning the key result with this id."""
+        result = self.records.get(ids=[parent_id], include=["metadatas"])
+        metas = result["metadatas"] or []
+        if metas and metas[0]:
+            meta: Any = metas[0]
+            if meta.get("kind") == "key_result":
+                return self.get(str(meta["parent"]))
+            return Parent.model_validate_json(str(meta["data"]))
+        raise UnknownParent(
+            f"No parent objective or key result has the id {parent_id!r}: `okr parents list` shows the ids, "
+            "and `okr parents import FILE` adds company or department OKRs."
+        )
+
+    def ids(self) -> set[str]:
+        return set(self.records.get(include=[])["ids"])
+
+    def suggest(self, text: str, *, k: int) -> list[ParentMatch]:
+        """Parent objectives ranked by how close their title or a key result is to ``text``."""
+        total = int(self.records.count())
+        if k <= 0 or total == 0 or not text.strip():
+            return []
+        vector = self.embedder.embed([text])[0]
+        result = self.records.query(
+            query_embeddings=[vector], n_results=min(total, max(50, k * 10)), include=["metadatas", "distances"]
+        )
+        best: dict[str, float] = {}
+        titles: dict[str, str] = {}
+        for meta, distance in zip(
+            (result["metadatas"] or [[]])[0], (result["distances"] or [[]])[0], strict=True
+        ):
+            if not meta:
+                continue
+            is_kr = meta.get("kind") == "key_result"
+            pid = str(meta["parent"]) if is_kr else ""
+            score = 1.0 - float(distance)
+            if not is_kr:
+                data = Parent.model_validate_json(str(meta["data"]))
+                pid, titles[data.id] = data.id, data.title
+            best[pid] = max(best.get(pid, -1.0), score)
+        missing = [pid for pid in best if pid not in titles]
+        if missing:
+            for pid in missing:
+                try:
+                    titles[pid] = self.get(pid).title
+                except UnknownParent:
+                    best.pop(pid)
+        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:k]
+        return [ParentMatch(id=pid, title=titles[pid], score=round(score, 6)) for pid, score in ranked]

@@ -1,0 +1,289 @@
+"""Key-result rules: is it measurable, an outcome, specific, single, pointed the right way, and dated?
+
+How the measurability rules divide the work, so one flaw gets one finding:
+
+- ``kr-binary``: no number, and the sentence completes a deliverable ("Launch the mobile app", "Achieve SOC 2
+  certification", "SSO is live"): it is done or not done. Such a KR is *not* also reported as not measurable.
+- ``kr-not-measurable``: no number, no placeholder, not a milestone, and no metric a number could grade
+  ("Improve customer satisfaction", "Be the go-to team for data").
+- ``kr-no-target``: a metric with no value to reach ("Reduce churn"), a placeholder ("by X%", "TBD"), or only a
+  starting value ("from 2%").
+- ``kr-vague``: a vague word (improve, better, optimise, more, as much as possible...) and no number at all.
+  "Improve NPS from 31 to 45" is not vague: the number makes it precise.
+
+``kr-activity`` reads the lead verb and what its numbers count. A task verb (publish, hire, launch, hold) whose
+only numbers count the team's own work ("Publish 12 blog posts", "Hire 2 account executives") is an activity; the
+same verb with a result attached ("Launch the mobile app to 10,000 users with a 4.5 rating") is an outcome.
+Participation key results ("80% of engineers complete security training") are measured shares of other people's
+behaviour, so they are outcomes (adoption), not activities; a "with"/"while keeping" quality bar is a guardrail,
+not a second metric, so it does not make a KR compound.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.okr import Direction
+from assistant.review import lexicon as lx
+from assistant.review.context import Env, Hit, KRContext
+from assistant.review.language import is_name_number, segments
+from assistant.review.suggest import fmt_number, kr_rewrite, outcome_rewrite, quote
+
+KRRule = Callable[[KRContext, Env], Hit | None]
+
+_DIGIT_RE = re.compile(r"\d")
+_ACHIEVE_VERBS = lx.words("achieve reach attain obtain earn pass complete get secure land")
+
+
+def is_binary(k: KRContext) -> bool:
+    """No number, and the sentence completes a deliverable: done or not done."""
+    if k.binary is None:
+        k.binary = _binary(k)
+    return k.binary
+
+
+def _binary(k: KRContext) -> bool:
+    r = k.reading
+    if k.quantified or r.placeholder:
+        return False
+    if r.lead is None:
+        return r.completion
+    if r.has_vague_word():
+        return False  # "Write better docs" is vague first; a number fixes both
+    if r.lead in _ACHIEVE_VERBS and (any(w in lx.MILESTONE_NOUNS for w in r.slot) or "general availability" in r.lower):
+        return True
+    if r.lead in lx.MILESTONE_VERBS:
+        return r.head is None or r.head not in lx.METRIC_NOUNS
+    return False
+
+
+def is_activity(k: KRContext) -> bool:
+    """A task or output posing as an outcome (see the module docstring)."""
+    r = k.reading
+    if r.participation:
+        return False
+    if not r.numbered and r.has_vague_word():
+        return False  # kr-vague already asks for the number; one finding is clearer than two
+    if r.lead is None:
+        if r.subject_output:
+            return not r.has_outcome_measure
+        return r.completion and r.completed_verb in lx.ACTIVITY_VERBS
+    if r.lead in lx.ACTIVITY_VERBS:
+        if r.has_outcome_measure:
+            return False
+        # a metric and target given as fields ("metric: weekly active users, target: 500") are an outcome too
+        return not (k.kr.metric and k.kr.target is not None)
+    if r.lead in lx.OUTCOME_VERBS:
+        return r.object_is_output and not r.has_outcome_measure
+    return False
+
+
+def not_measurable(k: KRContext, env: Env) -> Hit | None:
+    r = k.reading
+    if k.quantified or r.placeholder or is_binary(k) or r.names_metric or k.kr.metric:
+        return None
+    msg = (
+        f"{quote(k.text)} names no number and no metric, so nobody can tell at the end of the period whether it "
+        "was achieved. Name the metric that shows success, its current value and the value to reach."
+    )
+    return Hit(k.path, msg, kr_rewrite(k, env))
+
+
+def no_target(k: KRContext, env: Env) -> Hit | None:
+    r = k.reading
+    if is_binary(k) or k.target is not None:
+        return None
+    if r.placeholder:
+        msg = (
+            f"{quote(k.text)} has a placeholder where the target should be. Replace it with the number you "
+            "commit to, and write the current value next to it."
+        )
+    elif k.baseline_only:
+        msg = f"{quote(k.text)} gives a starting value but no target. Add the value to reach by the deadline."
+    elif not k.quantified and (r.names_metric or k.kr.metric):
+        metric = k.metric or next((w for w in r.words if w in lx.METRIC_NOUNS), "the metric")
+        msg = (
+            f"{quote(k.text)} names a metric ({metric}) but no target. Add the value to reach by the deadline, "
+            "and where it stands today (\"from X to Y\")."
+        )
+    else:
+        return None
+    return Hit(k.path, msg, kr_rewrite(k, env))
+
+
+def activity(k: KRContext, env: Env) -> Hit | None:
+    if not is_activity(k):
+        return None
+    r = k.reading
+    lead = r.lead or r.completed_verb or "do"
+    if lead in ("hire", "recruit"):
+        msg = (
+            f"{quote(k.text)} is an input: hiring adds capacity but is not the result. Measure what the new people "
+            "should change (pipeline, revenue, resolution time, release frequency) and keep the hiring plan as "
+            "an initiative behind that key result."
+        )
+    elif r.numbered:
+        counted = next((q.noun for q in r.quantities if q.output and q.noun), None) or "output"
+        msg = (
+            f"{quote(k.text)} counts output ({counted}) rather than the effect it should have. Ask what changes "
+            "for customers or the business when this work is done, measure that, and keep this as an initiative."
+        )
+    else:
+        msg = (
+            f"{quote(k.text)} describes a task (\"{lead}\"), not the result it should produce. Measure the "
+            "change it is meant to cause (users, revenue, time saved, quality) and keep the task as an initiative."
+        )
+    return Hit(k.path, msg, outcome_rewrite(k, env))
+
+
+def binary(k: KRContext, env: Env) -> Hit | None:
+    if not is_binary(k):
+        return None
+    msg = (
+        f"{quote(k.text)} is either done or not done, so it shows no progress during the period and says nothing "
+        "about whether it worked. Add the number that shows success (adoption, users, quality, savings)."
+    )
+    return Hit(k.path, msg, outcome_rewrite(k, env))
+
+
+def vague(k: KRContext, env: Env) -> Hit | None:
+    r = k.reading
+    if k.quantified or r.placeholder:
+        return None
+    word = r.has_vague_word()
+    if word is None:
+        return None
+    msg = (
+        f"{quote(k.text)} says \"{word}\" without saying how much, so any change would count. Replace it with a "
+        "metric and the values to move it between (\"from X to Y\")."
+    )
+    return Hit(k.path, msg, kr_rewrite(k, env))
+
+
+def compound(k: KRContext, env: Env) -> Hit | None:
+    parts = compound_parts(k)
+    if parts is None:
+        return None
+    quoted = " and ".join(quote(p, 90) for p in parts)
+    msg = (
+        f"{quote(k.text)} bundles {len(parts)} results that can move independently, so it cannot be graded as one. "
+        "Split it into separate key results, or keep the one that matters most."
+    )
+    return Hit(k.path, msg, f"Split into {len(parts)} key results: {quoted}")
+
+
+def compound_parts(k: KRContext) -> list[str] | None:
+    """The separate results of a compound key result, each written as a key result; None if it is single."""
+    parts = segments(k.text)
+    if len(parts) < 2:
+        return None
+    numbered = [_has_number(p) for p in parts]
+    words = [lx.tokens(p) for p in parts]
+    metricish = [n or any(w in lx.METRIC_NOUNS or w in lx.OUTCOME_NOUNS for w in ws) for n, ws in zip(numbered, words, strict=True)]
+    starts_verb = [bool(ws) and lx.verb_base(ws[0]) is not None for ws in words]
+    hits = sum(numbered)
+    own_clause = any(
+        starts_verb[i] and metricish[i] and metricish[i - 1] and (starts_verb[i - 1] or numbered[i - 1])
+        for i in range(1, len(parts))
+    )
+    if hits < 2 and not own_clause:
+        return None
+    lead = k.reading.lead
+    out: list[str] = []
+    for part, ws, verb in zip(parts, words, starts_verb, strict=True):
+        text = part.strip(" ,.")
+        if not verb and lead and ws and (ws[0][0].isdigit() or text[:1] in "$€£"):
+            text = f"{lead.capitalize()} {text}"
+        out.append(text[:1].upper() + text[1:])
+    return out
+
+
+def _has_number(text: str) -> bool:
+    return any(not is_name_number(text, m.start()) for m in _DIGIT_RE.finditer(text) if
+               m.start() == 0 or (not text[m.start() - 1].isdigit() and text[m.start() - 1] not in ",."))
+
+
+def wrong_direction(k: KRContext, env: Env) -> Hit | None:
+    if k.baseline is None or k.target is None or k.relative:
+        return None
+    if k.direction is Direction.INCREASE and k.target <= k.baseline:
+        said, side, flip = "an increase", "not above", Direction.DECREASE
+    elif k.direction is Direction.DECREASE and k.target >= k.baseline:
+        said, side, flip = "a decrease", "not below", Direction.INCREASE
+    else:
+        return None
+    b, t = fmt_number(k.baseline, k.unit, ""), fmt_number(k.target, k.unit, "")
+    verb = "Reduce" if flip is Direction.DECREASE else "Increase"
+    msg = (
+        f"{quote(k.text)} asks for {said}, but its target ({t}) is {side} its baseline ({b}). Swap the numbers if "
+        f"they are reversed, or change the verb to \"{verb}\" if that is the intent."
+    )
+    return Hit(k.path, msg, kr_rewrite(k, env, direction=flip))
+
+
+def no_deadline(k: KRContext, env: Env) -> Hit | None:
+    if k.due or env.period:
+        return None
+    msg = (
+        f"{quote(k.text)} has no deadline and the set names no period, so it never becomes late. Add a date "
+        "(\"by 2027-03-31\") or give the whole set a period (\"period: 2027-Q1\")."
+    )
+    return Hit(k.path, msg, f"{k.text.rstrip(' .')} by <deadline, e.g. 2027-03-31>")
+
+
+def no_baseline(k: KRContext, env: Env) -> Hit | None:
+    if k.target is None or k.baseline is not None or k.direction is Direction.MAINTAIN or is_binary(k):
+        return None
+    msg = (
+        f"{quote(k.text)} has a target but no starting value, so progress cannot be judged. Write \"from <current "
+        "value> to <target>\"; if today's value is unknown, measuring it is the first step."
+    )
+    return Hit(k.path, msg, kr_rewrite(k, env))
+
+
+def no_owner(k: KRContext, env: Env) -> Hit | None:
+    owner = k.owner or _owner_in_text(k.text)
+    if owner and not _is_group(owner):
+        return None
+    if owner:
+        msg = (
+            f"{quote(k.text)} is owned by {owner!r}, a group. Name the one person who watches the number and raises "
+            "the alarm when it drifts (\"owner:\"); the group can stay on as contributors."
+        )
+    else:
+        msg = (
+            f"{quote(k.text)} has no owner. Name the one person accountable for moving it (\"owner:\"), even when "
+            "a team does the work."
+        )
+    return Hit(k.path, msg, None)
+
+
+_OWNER_RE = re.compile(r"\(?\bowner\s*[:=-]\s*([^.;()]+)", re.IGNORECASE)
+
+
+def _owner_in_text(text: str) -> str | None:
+    m = _OWNER_RE.search(text)
+    return m.group(1).strip() if m else None
+
+
+def _is_group(owner: str) -> bool:
+    low = owner.lower()
+    if " and " in low or "&" in low or "/" in low or "," in low:
+        return True
+    return any(w in lx.GROUP_WORDS for w in lx.tokens(low))
+
+
+RULES: dict[str, KRRule] = {
+    "kr-not-measurable": not_measurable,
+    "kr-no-target": no_target,
+    "kr-activity": activity,
+    "kr-binary": binary,
+    "kr-vague": vague,
+    "kr-compound": compound,
+    "kr-wrong-direction": wrong_direction,
+    "kr-no-deadline": no_deadline,
+    "kr-no-baseline": no_baseline,
+    "kr-no-owner": no_owner,
+}
+

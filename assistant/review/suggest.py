@@ -1,0 +1,178 @@
+"""Concrete rewrites for findings, built from what the parser read.
+
+A rewrite keeps every fact the key result already states (metric, baseline, target, unit, deadline) and
+marks each missing one with a placeholder in angle brackets ("<baseline>"), so a person or a model can fill
+it in without inventing numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from assistant.okr import Direction
+from assistant.review import lexicon as lx
+
+if TYPE_CHECKING:
+    from assistant.review.context import Env, KRContext
+
+_VERB = {
+    Direction.INCREASE: "Increase",
+    Direction.DECREASE: "Reduce",
+    Direction.MAINTAIN: "Keep",
+    Direction.ACHIEVE: "Reach",
+}
+_CURRENCY = {"$": "$", "usd": "$", "dollars": "$", "€": "€", "eur": "€", "euros": "€", "£": "£", "gbp": "£"}
+_QUARTER_END = {"1": "03-31", "2": "06-30", "3": "09-30", "4": "12-31"}
+_PERIOD_RES = (
+    (re.compile(r"^(?:fy)?(\d{4})[-\s/]*q([1-4])$"), lambda m: f"{m[1]}-{_QUARTER_END[m[2]]}"),
+    (re.compile(r"^q([1-4])[-\s/]*(?:fy)?(\d{4})$"), lambda m: f"{m[2]}-{_QUARTER_END[m[1]]}"),
+    (re.compile(r"^(\d{4})[-\s/]*h([12])$"), lambda m: f"{m[1]}-{'06-30' if m[2] == '1' else '12-31'}"),
+    (re.compile(r"^h([12])[-\s/]*(\d{4})$"), lambda m: f"{m[2]}-{'06-30' if m[1] == '1' else '12-31'}"),
+    (re.compile(r"^(?:fy)?(\d{4})$"), lambda m: f"{m[1]}-12-31"),
+    (re.compile(r"^(\d{4}-\d{2}-\d{2})$"), lambda m: m[1]),
+)
+_LEADING_QUANTITY = re.compile(r"^(?:(?:at least|up to|over|more than|[$€£]?\d[\d,.]*[%kmb]?\+?)\s+)+", re.IGNORECASE)
+_TRAILING_DEADLINE = re.compile(
+    r"\s*(?:,\s*)?\b(?:by|before|until|in|within|during|end of)\b\s+(?:the\s+)?(?:end\s+of\s+)?"
+    r"(?:q[1-4]|h[12]|\d{4}|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d+\s+(?:days|weeks|months))\b.*$",
+    re.IGNORECASE,
+)
+
+_SALES_ROLES = ("account executive", "sales", "sdr", "bdr", "ae", "aes", "rep", "reps", "seller")
+_HINTS: tuple[tuple[frozenset[str], str], ...] = (
+    (lx.words("post posts blog blogs article articles video videos newsletter newsletters episode episodes "
+               "podcast podcasts whitepaper whitepapers ebook ebooks story stories content"),
+     "monthly sign-ups that come from {obj}"),
+    (lx.words("webinar webinars event events meetup meetups conference conferences"),
+     "qualified leads sourced from {obj}"),
+    (lx.words("training trainings course courses workshop workshops session sessions"),
+     "share of participants who pass the follow-up assessment after {obj}"),
+    (lx.words("call calls email emails meeting meetings outreach touchpoint touchpoints demo demos"),
+     "qualified opportunities created from {obj}"),
+    (lx.words("doc docs document documents documentation guide guides tutorial tutorials playbook playbooks"),
+     "share of support questions answered self-serve by {obj}"),
+    (lx.words("feature features release releases app application product version integration api portal "
+               "program programme dashboard tool platform"),
+     "weekly active users of {obj}"),
+    (lx.words("interview interviews survey surveys research experiment experiments test tests"),
+     "<the decision or metric {obj} should change>"),
+)
+_NEW_THING_VERBS = lx.words("launch release ship introduce open pilot roll")
+
+
+def period_end(period: str | None) -> str | None:
+    """The last day of ``period`` as an ISO date (2027-Q1 -> 2027-03-31), when it can be read."""
+    if not period:
+        return None
+    key = period.strip().lower()
+    for pattern, build in _PERIOD_RES:
+        m = pattern.match(key)
+        if m:
+            return build(m)
+    return None
+
+
+def deadline(k: KRContext, env: Env) -> str:
+    if k.due:
+        return period_end(k.due) or k.due
+    return period_end(env.period) or (f"the end of {env.period}" if env.period else "<deadline>")
+
+
+def fmt_number(value: float | None, unit: str | None, placeholder: str) -> str:
+    """``value`` written for people: 1200 -> "1,200", 0.5 with % -> "0.5%", 2e6 with $ -> "$2M"."""
+    u = (unit or "").strip()
+    symbol = _CURRENCY.get(u.lower())
+    if value is None:
+        if symbol:
+            return f"{symbol}{placeholder}"
+        return f"{placeholder}{u}" if u == "%" else placeholder
+    if symbol and abs(value) >= 1_000_000:
+        text = f"{value / 1_000_000:,.2f}".rstrip("0").rstrip(".") + "M"
+    elif symbol and abs(value) >= 10_000:
+        text = f"{value / 1_000:,.1f}".rstrip("0").rstrip(".") + "k"
+    elif float(value).is_integer():
+        text = f"{int(value):,}"
+    else:
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if symbol:
+        return f"{symbol}{text}"
+    if not u:
+        return text
+    if u == "%" or u.lower() in ("x", "k", "m"):
+        return f"{text}{u}"
+    return f"{text} {u}"
+
+
+def object_phrase(k: KRContext) -> str | None:
+    """The thing the lead verb acts on, without counts and deadline: "12 blog posts by June" -> "blog posts"."""
+    r = k.reading
+    if r.lead is None or not r.slot_text:
+        return None
+    phrase = _TRAILING_DEADLINE.sub("", r.slot_text).strip(" ,.;:")
+    phrase = _LEADING_QUANTITY.sub("", phrase).strip(" ,.;:")
+    return phrase or None
+
+
+def metric_phrase(k: KRContext) -> str:
+    """The metric to write in a rewrite: the parsed one, else the object when it names a metric."""
+    if k.metric:
+        return k.metric
+    obj = object_phrase(k)
+    if obj and (any(w in lx.METRIC_NOUNS for w in lx.tokens(obj)) or (k.reading.lead in lx.OUTCOME_VERBS and k.quantified)):
+        return obj
+    return f"<metric for {obj}>" if obj else "<metric>"
+
+
+def kr_rewrite(k: KRContext, env: Env, *, direction: Direction | None = None, metric: str | None = None,
+               baseline: str | None = None) -> str:
+    """A complete key result: "<Verb> <metric> from <baseline> to <target> by <deadline>"."""
+    way = direction or k.direction or Direction.INCREASE
+    what = metric or metric_phrase(k)
+    when = deadline(k, env)
+    target = fmt_number(k.target, k.unit, "<target>") if not k.relative else "<target>"
+    if way is Direction.MAINTAIN:
+        return f"Keep {what} at or better than {target} through {when}"
+    start = baseline or fmt_number(k.baseline, k.unit, "<baseline>")
+    return f"{_VERB[way]} {what} from {start} to {target} by {when}"
+
+
+def outcome_rewrite(k: KRContext, env: Env) -> str:
+    """Turn a task or output into the outcome it is meant to move."""
+    obj = object_phrase(k) or "this work"
+    hint = outcome_hint(k.reading.lead, obj)
+    start = "0" if k.reading.lead in _NEW_THING_VERBS else None
+    return kr_rewrite(k, env, direction=Direction.INCREASE, metric=hint, baseline=start)
+
+
+def outcome_hint(lead: str | None, obj: str) -> str:
+    """The outcome a piece of work usually aims at, phrased as a metric."""
+    low = obj.lower()
+    words = set(lx.tokens(low))
+    if lead in ("hire", "recruit", "onboard"):
+        if any(role in low.split() or role in low for role in _SALES_ROLES):
+            return f"qualified pipeline generated by the new {obj}"
+        return f"<the result the new {obj} will move, e.g. release frequency or tickets resolved>"
+    for nouns, template in _HINTS:
+        if words & nouns:
+            return template.format(obj=obj)
+    if lead in ("migrate", "upgrade", "replace", "refactor", "automate"):
+        return f"<the cost, speed or reliability gain {obj} should bring>"
+    return f"<the outcome that {obj} should change>"
+
+
+def shorten_title(title: str, max_words: int) -> str | None:
+    """The objective cut at its first 'by', 'through', 'so that' clause, when that fits ``max_words``."""
+    m = re.search(r"\s*(?:,|;|:|—|–| - |\bby\b|\bthrough\b|\bso that\b|\bin order to\b|\bvia\b|\bwhile\b|\band\b)",
+                  title)
+    if not m:
+        return None
+    head = title[: m.start()].strip(" ,.;:")
+    n = len(head.split())
+    return head if 3 <= n <= max_words else None
+
+
+def quote(text: str, limit: int = 70) -> str:
+    """``text`` in double quotes, cut with an ellipsis past ``limit`` characters."""
+    text = " ".join(text.split())
+    return f'"{text if len(text) <= limit else text[: limit - 1].rstrip() + "…"}"'

@@ -1,0 +1,173 @@
+"""Test doubles for the drafting tests: a small fake knowledge store and scripted model replies."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from assistant.errors import UnknownParent
+from assistant.llm import FakeBackend, Message
+from assistant.okr import OKRSet, Parent, ParentKeyResult
+from assistant.retrieval.models import DocumentInfo, Hit, IngestSummary, ParentMatch
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+PARENTS = [
+    Parent(
+        id="P-1",
+        title="Win the European market",
+        key_results=[
+            ParentKeyResult(id="P-1.KR1", text="Raise European trial conversion from 11.2% to 14% by 2027-03-31"),
+            ParentKeyResult(id="P-1.KR2", text="Grow European ARR from $4.3M to $5.4M by 2027-03-31"),
+        ],
+    ),
+    Parent(
+        id="P-2",
+        title="Customers succeed quickly and stay with us",
+        key_results=[
+            ParentKeyResult(id="P-2.KR1", text="Cut median onboarding time from 19 days to 12 days by 2027-03-31"),
+        ],
+    ),
+]
+
+CHUNKS = [
+    Hit(chunk_id="c-eu", document="eu-plan.md", heading="Europe",
+        text="European trial conversion was 11.2% in Q4 2026, and 37% of lost European deals cite data hosting.",
+        score=0.0),
+    Hit(chunk_id="c-us", document="board-update.md", heading="Funnel",
+        text="US trial conversion was 18.4% in Q4 2026, the best quarter so far.", score=0.0),
+    Hit(chunk_id="c-onb", document="cx-plan.md", heading="Onboarding",
+        text="The median customer needs 19 days to publish a first schedule. 31% of churned accounts never "
+             "finished onboarding.", score=0.0),
+]
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+class FakeStore:
+    """Implements the ``KnowledgeStore`` methods the drafter uses, over a fixed list of chunks and parents.
+
+    Search ranks chunks by shared words (a stand-in for embeddings); ``forget`` makes chunks unresolvable
+    afterwards, as if the document had been removed mid-draft.
+    """
+
+    def __init__(self, chunks: Iterable[Hit] = CHUNKS, parents: Iterable[Parent] = PARENTS) -> None:
+        self.chunks = {c.chunk_id: c for c in chunks}
+        self.parents = {p.id: p for p in parents}
+        self.searches: list[str] = []
+        self.forgotten: set[str] = set()
+
+    def search(self, query: str, *, k: int = 5) -> list[Hit]:
+        self.searches.append(query)
+        wanted = _words(query)
+        scored = []
+        for chunk in self.chunks.values():
+            words = _words(chunk.text)
+            score = len(words & wanted) / max(1, len(words))
+            if score > 0:
+                scored.append(chunk.model_copy(update={"score": round(score, 4)}))
+        return sorted(scored, key=lambda h: -h.score)[:k]
+
+    def get_chunks(self, chunk_ids: list[str]) -> list[Hit]:
+        return [self.chunks[c] for c in chunk_ids if c in self.chunks and c not in self.forgotten]
+
+    def list_parents(self) -> list[Parent]:
+        return list(self.parents.values())
+
+    def get_parent(self, parent_id: str) -> Parent:
+        for parent in self.parents.values():
+            if parent_id == parent.id or parent_id in {kr.id for kr in parent.key_results}:
+                return parent
+        raise UnknownParent(f"No parent {parent_id!r}")
+
+    def parent_ids(self) -> set[str]:
+        return {pid for p in self.parents.values() for pid in [p.id, *(kr.id for kr in p.key_results)]}
+
+    def suggest_parents(self, text: str, *, k: int = 5) -> list[ParentMatch]:
+        wanted = _words(text)
+        ranked = sorted(
+            self.parents.values(),
+            key=lambda p: -len(_words(" ".join([p.title, *(kr.text for kr in p.key_results)])) & wanted),
+        )
+        return [ParentMatch(id=p.id, title=p.title, score=0.5) for p in ranked[:k]]
+
+    # the rest of the protocol: not used by the drafter
+    def list_documents(self) -> list[DocumentInfo]:
+        raise NotImplementedError
+
+    def remove_document(self, document_id: str) -> int:
+        raise NotImplementedError
+
+    def ingest(self, paths: list[Path], *, progress: object = None) -> IngestSummary:
+        raise NotImplementedError
+
+    def ingest_file(self, path: Path, *, name: str | None = None) -> IngestSummary:
+        raise NotImplementedError
+
+    def import_parents(self, okr_set: OKRSet) -> list[Parent]:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return "fake store"
+
+
+def objective_json(
+    title: str,
+    krs: list[str],
+    *,
+    aligns: str = "P-1",
+    sources: list[str] | None = None,
+    kind: str = "objective",
+    type_: str = "directional",
+    rationale: str = "It matters now.",
+) -> str:
+    """A reply the model could have written for one objective."""
+    return json.dumps({
+        "title": title,
+        "rationale": rationale,
+        "aligns_to": {"id": aligns, "kind": kind, "type": type_},
+        "sources": sources if sources is not None else ["S1"],
+        "key_results": [{"text": text, "owner": "Team lead"} for text in krs],
+    })
+
+
+def label_of(messages: list[Message], chunk_text_start: str) -> str:
+    """The label (S1, S2...) under which a passage starting with ``chunk_text_start`` was shown."""
+    prompt = messages[-1].content if messages[-1].role == "user" else ""
+    for message in reversed(messages):
+        if message.role == "user" and "<passage " in message.content:
+            prompt = message.content
+            break
+    for match in re.finditer(r'<passage id="(S\d+)"[^>]*>\n(.*?)\n</passage>', prompt, re.DOTALL):
+        if match.group(2).startswith(chunk_text_start):
+            return match.group(1)
+    raise AssertionError(f"no passage starting with {chunk_text_start!r} in the prompt:\n{prompt}")
+
+
+Reply = Callable[[list[Message]], str]
+
+
+def good_replies() -> list[Reply]:
+    """Three valid objectives for the default policy (3 objectives x 2-3 KRs), citing what they were shown."""
+    return [
+        lambda m: objective_json("Become the obvious choice for European field teams", [
+            "Raise European trial conversion from 11.2% to 14% by 2027-03-31",
+            "Cut lost European deals citing data hosting from 37% to 20% by 2027-03-31",
+        ], aligns="P-1", sources=[label_of(m, "European trial")]),
+        lambda m: objective_json("Get every new customer live in days", [
+            "Cut median days to publish a first schedule from 19 to 12 by 2027-03-31",
+            "Reduce churned accounts that never finished onboarding from 31% to 20% by 2027-03-31",
+        ], aligns="P-2", sources=[label_of(m, "The median customer")]),
+        lambda m: objective_json("Make European customers feel at home", [
+            "Grow European ARR from $4.3M to $5.4M by 2027-03-31",
+            "Raise European weekly active dispatchers to 900 by 2027-03-31",
+        ], aligns="P-1.KR2", kind="key_result", sources=[label_of(m, "European trial")]),
+    ]
+
+
+def fake(*replies: str | Exception | Reply) -> FakeBackend:
+    return FakeBackend(list(replies))

@@ -1,0 +1,155 @@
+"""The draft chain end to end on the fake backend and the fake store."""
+
+from __future__ import annotations
+
+import pytest
+from drafting_fakes import FakeStore, fake, good_replies, label_of, objective_json
+
+from assistant.draft.schema import DraftedObjective
+from assistant.drafting import draft_okrs
+from assistant.errors import ConfigError, InputError, UnknownParent
+from assistant.okr import AlignmentType, DraftEvent, DraftRequest, ParentKind, Provenance, Severity
+
+
+def test_draft_produces_linked_cited_tagged_objectives(request_, store, policy, events):
+    llm = fake(*good_replies())
+    result = draft_okrs(request_, llm=llm, store=store, policy=policy, on_event=events.append)
+
+    assert result.complete
+    objectives = result.okr_set.objectives
+    assert [o.title for o in objectives] == [
+        "Become the obvious choice for European field teams",
+        "Get every new customer live in days",
+        "Make European customers feel at home",
+    ]
+    assert result.okr_set.team == "EU Growth" and result.okr_set.period == "2027-Q1"
+    assert [o.aligns_to.id for o in objectives] == ["P-1", "P-2", "P-1.KR2"]
+    assert objectives[2].aligns_to.kind is ParentKind.KEY_RESULT
+    assert objectives[0].aligns_to.type is AlignmentType.DIRECTIONAL
+    assert not [f for f in result.findings if f.severity is Severity.ERROR]
+    assert 0 < result.score <= 100
+    # every number is tagged, and a cited chunk stands behind every sourced one
+    cited = {c.chunk_id for c in result.citations}
+    for objective in objectives:
+        for kr in objective.key_results:
+            assert kr.numbers, kr.text
+            for number in kr.numbers:
+                if number.provenance is Provenance.SOURCED:
+                    assert number.chunk_id in cited and number.chunk_id in kr.sources
+            assert set(kr.sources) <= cited
+    assert {c.chunk_id for c in result.citations} <= set(store.chunks)
+    eu = next(c for c in result.citations if c.chunk_id == "c-eu")
+    assert eu.document == "eu-plan.md" and "11.2%" in eu.text
+    # structured fields are read from the final text
+    first = objectives[0].key_results[0]
+    assert (first.baseline, first.target, first.unit) == (11.2, 14.0, "%")
+    assert len(llm.calls) == 3
+
+
+def test_draft_reports_progress_in_order(request_, store, policy, events):
+    draft_okrs(request_, llm=fake(*good_replies()), store=store, policy=policy, on_event=events.append)
+    kinds = [e.kind for e in events]
+    assert kinds[-1] == "result" and events[-1].result is not None and events[-1].result.complete
+    assert kinds.count("objective") == 3
+    objective_events = [e for e in events if e.kind == "objective"]
+    assert [e.index for e in objective_events] == [0, 1, 2]
+    assert objective_events[1].objective is not None
+    assert any("P-1" in e.message for e in events if e.kind == "step")
+    # the step naming objective 2 comes after objective 1 is shown
+    steps = [e.message for e in events if e.kind in ("step", "objective")]
+    assert steps.index("Become the obvious choice for European field teams") < next(
+        i for i, m in enumerate(steps) if m.startswith("Objective 2/3"))
+
+
+def test_each_prompt_lists_the_objectives_already_drafted(request_, store, policy):
+    llm = fake(*good_replies())
+    draft_okrs(request_, llm=llm, store=store, policy=policy)
+    first, second, third = (call.messages[-1].content for call in llm.calls)
+    assert "Already drafted" not in first
+    assert "Become the obvious choice for European field teams" in second
+    assert "Get every new customer live in days" in third
+    assert "Cut median days to publish a first schedule from 19 to 12" in third
+    # one objective per call: each prompt names one parent and asks for objective n of 3
+    assert "Write objective 1 of 3" in first and "parent P-1" in first
+    assert "Write objective 2 of 3" in second and "parent P-2" in second
+    # the system turn and the schema are the same for every call (a cacheable prefix)
+    assert len({call.messages[0].content for call in llm.calls}) == 1
+    assert {call.schema for call in llm.calls} == {llm.calls[0].schema}
+    assert issubclass(llm.calls[0].schema, DraftedObjective)
+
+
+def test_trace_counts_tokens_and_times_every_step(request_, store, policy):
+    result = draft_okrs(request_, llm=fake(*good_replies()), store=store, policy=policy)
+    trace = result.trace
+    assert (trace.backend, trace.model) == ("fake", "fake-model")
+    names = [s.name for s in trace.steps]
+    for expected in ("parents", "retrieval", "objective 1", "objective 2", "objective 3", "validation"):
+        assert expected in names
+    assert trace.prompt_tokens == sum(s.prompt_tokens for s in trace.steps) > 0
+    assert trace.completion_tokens == sum(s.completion_tokens for s in trace.steps) > 0
+    assert trace.seconds >= sum(s.seconds for s in trace.steps) * 0.99
+    assert trace.repair_rounds == 0
+
+
+def test_parents_are_suggested_from_the_mission_when_none_are_named(store, policy):
+    request = DraftRequest(team="Onboarding", mission="Customers succeed quickly: onboarding in days",
+                           period="2027-Q1", objectives=3)
+    llm = fake(*[lambda m: objective_json("Get customers live fast", [
+        "Cut median days to publish a first schedule from 19 to 12 by 2027-03-31",
+        "Reduce churned accounts that never finished onboarding from 31% to 20% by 2027-03-31",
+    ], aligns="P-2", sources=[])] * 3)
+    result = draft_okrs(request, llm=llm, store=store, policy=policy)
+    # the closest parent first; with two parents and three objectives they take turns
+    assert "Parent objective P-2" in llm.calls[0].messages[-1].content
+    assert "Parent objective P-1" in llm.calls[1].messages[-1].content
+    assert result.okr_set.objectives[1].aligns_to.id == "P-1"  # the model named P-2: overruled
+
+
+def test_unknown_named_parent_is_a_404_style_error(request_, store, policy):
+    request = request_.model_copy(update={"parents": ["P-1", "NOPE-9"]})
+    llm = fake()
+    with pytest.raises(UnknownParent, match="NOPE-9") as info:
+        draft_okrs(request, llm=llm, store=store, policy=policy)
+    assert info.value.status == 404 and "okr parents" in info.value.message
+    assert llm.calls == []
+
+
+def test_no_parents_at_all_says_how_to_import_them(request_, policy):
+    request = request_.model_copy(update={"parents": []})
+    with pytest.raises(ConfigError, match="okr parents import"):
+        draft_okrs(request, llm=fake(), store=FakeStore(parents=[]), policy=policy)
+
+
+def test_named_key_result_becomes_an_explicit_alignment(request_, store, policy):
+    request = request_.model_copy(update={"parents": ["P-2.KR1"], "objectives": 3})
+    replies = [lambda m: objective_json("Get customers live fast", [
+        "Cut median days to publish a first schedule from 19 to 12 by 2027-03-31",
+        "Reduce churned accounts that never finished onboarding from 31% to 20% by 2027-03-31",
+    ], aligns="P-2", sources=[label_of(m, "The median customer")])] * 3
+    llm = fake(*replies)
+    result = draft_okrs(request, llm=llm, store=store, policy=policy)
+    assert "takes the parent key result P-2.KR1 as its own objective" in llm.calls[0].messages[-1].content
+    alignment = result.okr_set.objectives[0].aligns_to
+    assert (alignment.id, alignment.kind, alignment.type) == ("P-2.KR1", ParentKind.KEY_RESULT,
+                                                              AlignmentType.EXPLICIT)
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_objective_count_outside_the_policy_is_refused(request_, store, policy, count):
+    request = request_.model_copy(update={"objectives": count})
+    with pytest.raises(InputError, match="3 to 5"):
+        draft_okrs(request, llm=fake(), store=store, policy=policy)
+
+
+def test_default_count_is_the_policy_minimum_and_default_period_the_next_quarter(request_, store, policy):
+    request = request_.model_copy(update={"period": None})
+    result = draft_okrs(request, llm=fake(*good_replies()), store=store, policy=policy)
+    assert len(result.okr_set.objectives) == policy.objectives.min
+    assert result.okr_set.period and "-Q" in result.okr_set.period
+
+
+def test_events_are_optional_and_do_not_change_the_result(request_, store, policy):
+    seen: list[DraftEvent] = []
+    with_events = draft_okrs(request_, llm=fake(*good_replies()), store=store, policy=policy, on_event=seen.append)
+    without = draft_okrs(request_, llm=fake(*good_replies()), store=store, policy=policy)
+    assert with_events.okr_set == without.okr_set and seen

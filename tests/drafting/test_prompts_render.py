@@ -1,0 +1,95 @@
+"""Every prompt renders with a sample context, declares its inputs, and refuses a missing variable."""
+
+from __future__ import annotations
+
+import pytest
+from jinja2 import UndefinedError
+
+from assistant.draft.context import Passage
+from assistant.okr import DraftRequest, KeyResult, Objective, Parent, ParentKeyResult
+from assistant.prompting import fence, list_prompts, prompt_environment, prompt_inputs, render_prompt
+
+REQUEST = DraftRequest(team="EU Growth", mission="Grow European self-serve trials", focus=["activation", "pricing"],
+                       maturity="new", capacity="Three engineers")
+PARENT = Parent(id="CO-1", title="Win Europe", key_results=[ParentKeyResult(id="CO-1.KR1", text="EU ARR to $5M")])
+PASSAGE = Passage("S1", "c-1", "eu-plan.md", "Europe", "European trial conversion was 11.2% in Q4 2026.", 0.7)
+DRAFTED = Objective(title="Make trials convert", key_results=[KeyResult(text="Raise conversion from 11.2% to 14%")])
+
+SAMPLES: dict[str, dict[str, object]] = {
+    "draft.system.j2": {"kr_min": 2, "kr_max": 3, "max_words": 20},
+    "draft.objective.j2": {
+        "request": REQUEST, "period": "2027-Q1", "deadline": "2027-03-31", "number": 2, "total": 4,
+        "parent": PARENT, "key_result": None, "passages": [PASSAGE], "drafted": [DRAFTED],
+    },
+    "draft.repair.j2": {"round": 1, "findings": [{"where": "key result 2", "message": "Add a number."}],
+                        "kr_min": 2, "kr_max": 3},
+    "review.system.j2": {"kr_min": 2, "kr_max": 3},
+    "review.rewrite.j2": {"kind": "key result", "text": "Improve onboarding", "problems": ["No number."],
+                          "objective": "Customers succeed", "period": "2027-Q1"},
+    "review.critique.j2": {"team": "EU Growth", "items": [{"path": "objectives[0]", "text": "Make trials convert"}]},
+}
+
+EXPECTED = {
+    "draft.system.j2": ["at most 20 words", "2 to 3 key results", "a baseline to be established", "not instructions"],
+    "draft.objective.j2": ["Team: EU Growth", "Stage: a new team", "Capacity: Three engineers",
+                           "Parent objective CO-1: Win Europe", "- CO-1.KR1: EU ARR to $5M",
+                           '<passage id="S1" document="eu-plan.md">', "Already drafted",
+                           "- Make trials convert | Raise conversion from 11.2% to 14%",
+                           "Write objective 2 of 4", "due by 2027-03-31"],
+    "draft.repair.j2": ["repair round 1", "- key result 2: Add a number.", "2 to 3 key results"],
+    "review.system.j2": ["2 to 3 key results", "Never invent a starting value"],
+    "review.rewrite.j2": ["Objective: Customers succeed", "<item>\nImprove onboarding\n</item>", "- No number.",
+                          "One sentence, one metric"],
+    "review.critique.j2": ["of team EU Growth", '<item path="objectives[0]">Make trials convert</item>',
+                           "business-as-usual", "not-sufficient"],
+}
+
+
+def test_every_shipped_prompt_has_a_sample():
+    assert sorted(SAMPLES) == list_prompts()
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_prompt_renders_with_its_sample(name):
+    text = render_prompt(name, **SAMPLES[name])
+    for phrase in EXPECTED[name]:
+        assert phrase in text, f"{name} lacks {phrase!r}:\n{text}"
+    assert "{{" not in text and "{%" not in text and "{#" not in text
+    assert not text.startswith("\n") and text.endswith("\n") and "\n\n\n" not in text
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_prompt_declares_exactly_the_inputs_it_needs(name):
+    declared = prompt_inputs(name)
+    assert sorted(declared) == sorted(SAMPLES[name]), f"{name} header lists {declared}"
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_a_missing_variable_raises_instead_of_rendering_empty(name):
+    for missing in SAMPLES[name]:
+        context = {k: v for k, v in SAMPLES[name].items() if k != missing}
+        with pytest.raises(UndefinedError):
+            render_prompt(name, **context)
+
+
+def test_the_environment_is_strict_and_plain_text():
+    env = prompt_environment()
+    assert env.undefined.__name__ == "StrictUndefined"
+    assert env.autoescape is False
+    assert render_prompt("draft.repair.j2", round=1, findings=[{"where": "objective", "message": "a < b & c"}],
+                         kr_min=2, kr_max=3).count("a < b & c") == 1
+
+
+def test_the_objective_prompt_adapts_to_an_established_team_and_a_named_key_result():
+    context = dict(SAMPLES["draft.objective.j2"], request=REQUEST.model_copy(update={"maturity": "established",
+                                                                                    "capacity": None}),
+                   key_result="CO-1.KR1", drafted=[], passages=[])
+    text = render_prompt("draft.objective.j2", **context)
+    assert "an established team" in text and "Capacity" not in text and "Already drafted" not in text
+    assert '"id": "CO-1.KR1", "kind": "key_result", "type": "explicit"' in text
+    assert "no passage matched" in text
+
+
+@pytest.mark.parametrize("text", ["</passage>", "</PASSAGE >", "<passage id='S9'>", "</passages>", "<data>", "```"])
+def test_fence_neutralises_our_own_markup(text):
+    assert text.lower().strip() not in fence(f"before {text} after").lower()

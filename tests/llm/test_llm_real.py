@@ -1,0 +1,123 @@
+"""The real model: in-process through llama.cpp, and behind llama-cpp-python's OpenAI-compatible server.
+
+Slow (a model load each, a few seconds of generation): kept to a few small calls.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from llm_testkit import free_port
+from pydantic import BaseModel, Field
+
+from assistant.config import Settings
+from assistant.errors import BackendTimeout
+from assistant.llm import Message, build_backend, generate_structured
+from assistant.llm.local import LocalBackend, load_model
+from assistant.llm.openai_backend import OpenAIBackend
+
+pytestmark = pytest.mark.slow
+
+
+class Capital(BaseModel):
+    country: str = Field(description="the country asked about")
+    capital: str = Field(description="its capital city")
+    on_the_coast: bool = Field(description="whether the capital lies on the sea coast")
+
+
+ASK = [
+    Message(role="system", content="You are a concise geography assistant."),
+    Message(role="user", content="What is the capital of France?"),
+]
+
+
+def test_in_process_local_backend_gives_schema_valid_json(real_model_path: Path, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", local_context=2048, local_threads=2)
+    chat = build_backend(settings, "local")
+    assert (
+        isinstance(chat, LocalBackend) and chat.model_path == real_model_path
+    )  # the shared install, no copy
+    answer, completions = generate_structured(chat, ASK, Capital, max_tokens=60, temperature=0.0)
+    assert "paris" in answer.capital.lower() and "france" in answer.country.lower()
+    first = completions[0]
+    assert first.prompt_tokens > 50 and 5 < first.completion_tokens <= 60
+    assert float(first.extra["prompt_seconds"]) > 0 and float(first.extra["generation_seconds"]) > 0
+    assert not (tmp_path / "data" / "models").exists()
+    # loaded once per process: a second backend on the same file shares the Llama object
+    again = LocalBackend(real_model_path, n_ctx=2048, n_threads=2)
+    assert again.load() is chat.load() is load_model(real_model_path, n_ctx=2048, n_threads=2)
+
+
+def test_local_generation_stops_at_the_deadline(real_model_path: Path) -> None:
+    chat = LocalBackend(real_model_path, n_ctx=2048, n_threads=2, timeout=0.0)
+    with pytest.raises(BackendTimeout, match="OKR_LLM_TIMEOUT"):
+        chat.complete(ASK, max_tokens=200)
+    # the interrupted generation leaves the shared model usable
+    after = LocalBackend(real_model_path, n_ctx=2048, n_threads=2).complete(ASK, schema=Capital, max_tokens=60)
+    assert Capital.model_validate_json(after.text).capital
+
+
+@pytest.fixture
+def llama_server(real_model_path: Path, tmp_path: Path) -> Iterator[str]:
+    """`python -m llama_cpp.server` serving the local model on loopback; stopped after the test."""
+    port = free_port()
+    log = (tmp_path / "llama-server.log").open("w")
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(real_model_path),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+        "--n_threads",
+        "2",
+        "--verbose",
+        "False",
+    ]
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if server.poll() is not None:
+                pytest.fail(
+                    f"llama_cpp.server exited with {server.returncode}: {(tmp_path / 'llama-server.log').read_text()[-2000:]}"
+                )
+            try:
+                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("llama_cpp.server did not answer /v1/models within 120 s")
+            time.sleep(0.25)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
+        log.close()
+
+
+def test_openai_backend_against_a_real_llama_cpp_server(llama_server: str) -> None:
+    chat = OpenAIBackend(base_url=llama_server, timeout=120, max_retries=1)
+    assert chat.mode == "json_object"  # llama-cpp-python's server takes no strict json_schema
+    answer, completions = generate_structured(chat, ASK, Capital, max_tokens=60, temperature=0.0)
+    assert "paris" in answer.capital.lower()
+    assert chat.model  # discovered from /v1/models
+    assert completions[0].prompt_tokens > 50 and completions[0].completion_tokens > 5
+    assert completions[0].extra["mode"] == "json_object"
