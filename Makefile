@@ -39,8 +39,8 @@ test-fast: setup
 
 demo: setup model
 	rm -rf $(DEMO_DIR)
-	$(OKR) ingest --data-dir $(DEMO_DIR) knowledge/examples/northwind/strategy
-	$(OKR) parents import --data-dir $(DEMO_DIR) knowledge/examples/northwind/company-okrs.yaml
+	$(OKR) ingest --data-dir $(DEMO_DIR) knowledge/examples/quill/strategy
+	$(OKR) parents import --data-dir $(DEMO_DIR) knowledge/examples/quill/company-okrs.yaml
 	$(PY) -m assistant.demo --data-dir $(DEMO_DIR)
 
 lint: setup

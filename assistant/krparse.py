@@ -10,12 +10,14 @@ enough to run on every key result of a review. The reading is done in ``assistan
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from assistant.krtext import lexicon as lx
 from assistant.krtext.clauses import BASELINE, CHANGE, TARGET, Clause, direction
-from assistant.krtext.dates import parse_period
+from assistant.krtext.dates import Period, parse_period
 from assistant.krtext.metric import Part, read_parts
-from assistant.krtext.model import KRFacts, NumberMention
-from assistant.krtext.tokens import NUM, Token, tokenize
+from assistant.krtext.model import NUM, KRFacts, NumberMention, Token
+from assistant.krtext.tokens import tokenize
 from assistant.okr import Direction, KeyResult, NumberRole
 
 __all__ = ["KRFacts", "NumberMention", "enrich_key_result", "numbers_in", "parse_kr_text"]
@@ -35,15 +37,31 @@ def parse_kr_text(text: str, *, period: str | None = None) -> KRFacts:
 
     Returns:
         ``KRFacts``; fields the text does not give are None (``metric_count`` 0 when there is no metric).
+        Reading is memoised on ``(text, period)``; each call returns its own ``KRFacts`` and ``numbers`` list.
     """
-    scan = tokenize(text, parse_period(period))
+    facts = _read_cached(text, period)
+    return KRFacts(
+        facts.metric, facts.direction, facts.baseline, facts.target, facts.unit, facts.due, list(facts.numbers),
+        facts.placeholder, facts.relative, facts.comparator, facts.metric_count,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _read_cached(text: str, period: str | None) -> KRFacts:
+    return read_kr_text(text, parse_period(period))
+
+
+def read_kr_text(text: str, period: Period | None) -> KRFacts:
+    """``parse_kr_text`` without the memo: the reading itself."""
+    scan = tokenize(text, period)
     tokens = scan.tokens
     if not tokens:
         return KRFacts(due=scan.due, placeholder=scan.holes)
-    parts = read_parts(tokens, joins=scan.joins)
-    primary = _primary(parts)
+    parts = read_parts(tokens, joins=scan.joins, relative=scan.relative)
+    counted = [p for p in parts if p.counts]
+    primary = _primary(parts, counted)
     clause = primary.clause
-    if clause.verb is None:
+    if clause.verb is None and primary is not parts[0]:
         # "Reduce p95 and p99 latency to 200 ms": the verb of the clause before carries over
         index = parts.index(primary)
         clause.verb = next((p.clause.verb for p in reversed(parts[:index]) if p.clause.verb), None)
@@ -56,10 +74,11 @@ def parse_kr_text(text: str, *, period: str | None = None) -> KRFacts:
     cls = direction(tokens, clause, metric_words)
     baseline = _value(clause.baseline)
     target, unit, relative = _target(clause, cls, baseline)
-    metrics = {text[tokens[p.metric[0]].start : tokens[p.metric[1] - 1].end].lower() for p in parts
-               if p.counts and p.metric is not None}
-    if metric is not None and not metrics:
-        metrics.add(metric.lower())
+    if len(counted) > 1:
+        metric_count = len({text[tokens[p.metric[0]].start : tokens[p.metric[1] - 1].end].lower()
+                            for p in counted if p.metric is not None})
+    else:
+        metric_count = 1 if counted or metric is not None else 0
     return KRFacts(
         metric=metric,
         direction=_DIRECTIONS.get(cls) if cls else None,
@@ -67,11 +86,11 @@ def parse_kr_text(text: str, *, period: str | None = None) -> KRFacts:
         target=target,
         unit=unit,
         due=scan.due,
-        numbers=[_mention(t) for t in tokens if t.kind == NUM],
+        numbers=[_mention(t) for t in tokens if t.kind == NUM] if scan.numbers else [],
         placeholder=scan.holes,
         relative=relative,
         comparator=clause.comparator,
-        metric_count=len(metrics),
+        metric_count=metric_count,
     )
 
 
@@ -110,8 +129,7 @@ def enrich_key_result(kr: KeyResult, *, period: str | None = None) -> KeyResult:
     return kr.model_copy(update=update, deep=True) if update else kr.model_copy(deep=True)
 
 
-def _primary(parts: list[Part]) -> Part:
-    counted = [p for p in parts if p.counts]
+def _primary(parts: list[Part], counted: list[Part]) -> Part:
     for part in counted:
         if part.clause.target is not None or part.clause.change is not None or part.clause.factor is not None:
             return part

@@ -20,13 +20,13 @@ import yaml
 from assistant.errors import UnsupportedFormat
 from assistant.okr import AlignmentType, KeyResult, Objective, OKRSet, ParentKind
 from assistant.parsing.fields import describe_alignment
+from assistant.parsing.lines import classify
 
 RENDER_FORMATS = ("md", "yaml", "json", "csv")
 _Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _NATURAL_OBJECTIVE_ID = re.compile(r"^O\d{1,3}(?:\.\d{1,2})?$")
 _LABEL_OBJECTIVE_ID = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d{1,4}(?:[.\-]\d{1,4}){0,3}[a-z]?$")
 _NATURAL_KR_ID = re.compile(r"^KR-?\d{1,4}(?:[.\-]\d{1,4}){0,3}[a-z]?$")
-_SIMPLE_ID = re.compile(r"^[\w.\-/#]+$")
 _KR_FIELDS = ("metric", "direction", "baseline", "target", "unit", "due")
 _CSV_COLUMNS = (
     "team", "period", "level", "objective_id", "objective", "objective_owner", "aligns_to", "aligns_to_kind",
@@ -58,10 +58,8 @@ def _objective_md(objective: Objective, number: int) -> list[str]:
         lines = [f"## {identifier}: {title}"]
     elif _LABEL_OBJECTIVE_ID.match(identifier) and not identifier.replace(".", "").isdigit():
         lines = [f"## Objective {identifier}: {title}"]
-    elif _SIMPLE_ID.match(identifier):
-        lines = [f"## Objective {number}: {title}", f"ID: {identifier}"]
     else:
-        lines = [f"## Objective {number}: {title} [id: {identifier}]"]
+        lines = [f"## Objective {number}: {title}", f"ID: {_one_line(identifier)}"]
     if objective.owner:
         lines.append(f"Owner: {_one_line(objective.owner)}")
     if objective.aligns_to is not None:
@@ -75,15 +73,22 @@ def _objective_md(objective: Objective, number: int) -> list[str]:
     return lines
 
 
+def _reads_as_written(line: str) -> bool:
+    """Whether the parser reads ``line`` as plain text (not as a label, an annotation or a section)."""
+    return classify(line, 1).plain
+
+
 def _key_result_md(kr: KeyResult) -> list[str]:
     text = _one_line(kr.text)
     details: list[str] = []
     if kr.id is not None and _NATURAL_KR_ID.match(kr.id):
         lines = [f"- {kr.id}: {text}"]
-    else:
+    elif _reads_as_written(f"- {text}"):
         lines = [f"- {text}"]
-        if kr.id is not None:
-            details.append(f"ID: {kr.id}" if _SIMPLE_ID.match(kr.id) else f"[id: {kr.id}]")
+    else:
+        lines = [f"- KR: {text}"]  # "Risks ..." or "O1 ..." would otherwise read as a section or a label
+    if kr.id is not None and not _NATURAL_KR_ID.match(kr.id):
+        details.append(f"ID: {_one_line(kr.id)}")
     if kr.owner:
         details.append(f"Owner: {_one_line(kr.owner)}")
     for name in _KR_FIELDS:
@@ -105,7 +110,9 @@ def _markdown(okr_set: OKRSet) -> str:
     title = " ".join(part for part in (okr_set.team and _one_line(okr_set.team), "OKRs") if part)
     if okr_set.period:
         title += f" — {_one_line(okr_set.period)}"
-    lines = ["---", header.rstrip("\n"), "---", "", f"# {title}"]
+    lines = ["---", header.rstrip("\n"), "---"]
+    if _reads_as_written(f"# {title}"):
+        lines.extend(["", f"# {title}"])
     for number, objective in enumerate(okr_set.objectives, start=1):
         lines.append("")
         lines.extend(_objective_md(objective, number))

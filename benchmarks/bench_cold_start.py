@@ -74,10 +74,11 @@ def heavy_modules_loaded(path: Path, env: dict[str, str]) -> list[str]:
         f"    main(['review', {str(path)!r}, '--format', 'json'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+        f"print('HEAVY=' + ','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
-    return [m for m in out.stdout.strip().splitlines()[-1].split(",") if m] if out.stdout.strip() else []
+    marker = out.stdout.rsplit("HEAVY=", 1)
+    return [m for m in marker[1].strip().split(",") if m] if len(marker) == 2 else ["<check failed>"]
 
 
 def main(argv: list[str] | None = None) -> int:

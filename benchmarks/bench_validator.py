@@ -46,6 +46,8 @@ _TEMPLATES = (
 )
 _TOPICS = ("security", "billing", "analytics", "mobile", "search", "payments", "privacy", "accessibility")
 _PRODUCTS = ("mobile app", "partner portal", "public API", "self-serve checkout", "usage dashboard")
+_AIMS = ("Make onboarding effortless", "Win the trust of enterprise buyers", "Make support a reason to stay",
+         "Keep the platform fast", "Become the default analytics tool")
 _REGIONS = ("EMEA", "North America", "APAC", "LATAM", "the Nordics")
 
 
@@ -71,7 +73,8 @@ def corpus(n_krs: int, *, seed: int = 7, krs_per_objective: int = 3, objectives_
                 krs.append(KeyResult(text=text, owner=rng.choice((None, "ana", "raj"))))
                 made += 1
             if krs:
-                objectives.append(Objective(title=f"Delight {rng.choice(_REGIONS)} customers with {o} things", key_results=krs))
+                title = f"{rng.choice(_AIMS)} for {rng.choice(_REGIONS)} customers"
+                objectives.append(Objective(title=title, key_results=krs))
         sets.append(OKRSet(team="bench", period=rng.choice(("2027-Q1", None)), objectives=objectives))
     return sets
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import glob
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,8 @@ import click
 from assistant.cli.common import build_settings, data_dir_option, format_option
 
 if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
     from assistant.retrieval.models import Hit, IngestSummary
 
 _GLOB_CHARS = set("*?[")
@@ -39,14 +42,13 @@ class _Progress:
     """A progress bar on stderr, created when the run knows how many files it has."""
 
     def __init__(self) -> None:
-        self._bar: click.progressbar[int] | None = None  # type: ignore[type-var]
+        self._bar: ProgressBar[int] | None = None
         self._done = 0
 
     def __call__(self, name: str, done: int, total: int) -> None:
         if self._bar is None:
             self._bar = click.progressbar(
-                length=total, label="Ingesting", file=click.get_text_stream("stderr"),
-                item_show_func=lambda _: None, show_pos=True,
+                length=total, label="Ingesting", file=sys.stderr, show_pos=True
             )
             self._bar.__enter__()
         self._bar.label = f"Ingesting {name[-40:]}"

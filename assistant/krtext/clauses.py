@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.krtext import lexicon as lx
-from assistant.krtext.tokens import HOLE, NUM, SYM, UNKNOWN, WORD, Token
+from assistant.krtext.model import HOLE, NUM, SYM, UNKNOWN, WORD, Token
 
 BASELINE = "baseline"
 TARGET = "target"
@@ -41,14 +41,20 @@ class Clause:
     factor: float | None = None  # double, halve, in half
 
 
-def analyse(tokens: list[Token], lo: int, hi: int) -> Clause:
-    """Read tokens ``lo``..``hi``: leading verb, roles of the numbers (set on the tokens), comparator, factor."""
+def analyse(tokens: list[Token], lo: int, hi: int, *, fresh: bool = True, relative: bool = True) -> Clause:
+    """Read tokens ``lo``..``hi``: leading verb, roles of the numbers (set on the tokens), comparator, factor.
+
+    ``fresh`` False re-reads tokens an earlier reading marked (clauses merged after a first reading);
+    ``relative`` False skips looking for multiplier words (the tokenizer saw none).
+    """
     clause = Clause(lo, hi)
-    for tok in tokens[lo:hi]:
-        tok.role = None
-        tok.used = False
+    if not fresh:
+        for tok in tokens[lo:hi]:
+            tok.role = None
+            tok.used = False
     _leading_verb(tokens, clause)
-    _factor(tokens, clause)
+    if relative:
+        _factor(tokens, clause)
     pending: list[int] = []
     for i in range(lo, hi):
         tok = tokens[i]
@@ -71,6 +77,8 @@ def _leading_verb(tokens: list[Token], clause: Clause) -> None:
         nxt = tokens[i + 1].low if i + 1 < clause.hi and tokens[i + 1].kind == WORD else None
         cls = lx.verb_class(low, nxt)
         if cls is None:
+            if _imperative(tokens, i, clause.hi):
+                clause.verb, clause.verb_end = lx.ACT, i + 1
             return
         if low.endswith("ing") and (low in lx.NOUN_GERUNDS or cls in (lx.DONE, lx.ACT)):
             return  # "Onboarding time", "Hiring pipeline": a noun phrase, not an imperative
@@ -95,6 +103,13 @@ def _leading_verb(tokens: list[Token], clause: Clause) -> None:
             if lx.verb_class(tokens[j + 1].low, after) is not None:
                 clause.verb_end = j + 2
         return
+
+
+def _imperative(tokens: list[Token], i: int, hi: int) -> bool:
+    """'Merge 200 community pull requests': an unknown word then a count of nouns reads as a command."""
+    if i + 2 >= hi or tokens[i + 1].kind != NUM or tokens[i + 2].kind != WORD:
+        return False
+    return tokens[i + 2].low not in lx.EDGE_WORDS and tokens[i + 2].low not in lx.METRIC_STOPS
 
 
 def _factor(tokens: list[Token], clause: Clause) -> None:
@@ -126,93 +141,79 @@ def _words_before(tokens: list[Token], i: int, lo: int, n: int = 3) -> list[Toke
 
 
 def _role(tokens: list[Token], i: int, clause: Clause, pending: list[int]) -> None:
+    """Give the number (or placeholder) at ``i`` its role from the words around it, or leave it pending."""
     tok = tokens[i]
     before = _words_before(tokens, i, clause.lo)
     prev = before[0].low if before else ""
     prev2 = before[1].low if len(before) > 1 else ""
-    nxt = tokens[i + 1] if i + 1 < clause.hi else None
-    nxt_low = nxt.low if nxt is not None and nxt.kind == WORD else ""
-    # "3 of 5 pilots": the 5 is a denominator
-    if prev == "of" and i >= 2 and tokens[i - 2].kind == NUM and tokens[i - 1].low == "of":
-        tok.role = OTHER
+    nxt = tokens[i + 1] if i + 1 < clause.hi and tokens[i + 1].kind == WORD else None
+    if prev == "of" and (prev2 == "out" or (i >= 2 and tokens[i - 2].kind == NUM and tokens[i - 1].low == "of")):
+        tok.role = OTHER  # "3 of 5 pilots", "4.2 out of 5": a denominator
         before[0].used = True
-        return
-    if before and before[0].kind == WORD and before[0].low == "of" and prev2 == "out":
-        tok.role = OTHER
-        return
-    # baselines
-    if (prev in lx.BASELINE_BEFORE and not before[0].used) or (prev in _LINKS and prev2 in lx.BASELINE_BEFORE):
-        if clause.baseline is None:
-            _mark(before, 2 if prev in _LINKS else 1)
-            _set(clause, tok, BASELINE)
-            return
-    if nxt_low in lx.BASELINE_AFTER and clause.baseline is None:
-        nxt.used = True  # type: ignore[union-attr]
+    elif clause.baseline is None and (
+        (prev in lx.BASELINE_BEFORE and not before[0].used) or (prev in _LINKS and prev2 in lx.BASELINE_BEFORE)
+    ):
+        _mark(before, 2 if prev in _LINKS else 1)  # "from 5%", "currently 31", "baseline: 4.1"
         _set(clause, tok, BASELINE)
-        return
-    # "from 5% to 3%", "5% → 3%", "to 500"
-    if prev in _ARROWS:
-        _mark(before, 1)
-        back = i - 2
-        while back >= clause.lo and tokens[back].kind == SYM and tokens[back].low in _SKIPPED:
-            back -= 1
-        if back - 1 > clause.lo and tokens[back - 1].low == "per" and tokens[back].kind == WORD:
-            back -= 2  # "2 per week -> 10 per week"
-        if (
-            back >= clause.lo
-            and tokens[back].kind in _VALUED
-            and tokens[back].role in (None, CHANGE)
-            and clause.baseline is None
-        ):
-            if tokens[back] is clause.change:
-                clause.change = None
-                clause.change_direction = None
-            _set(clause, tokens[back], BASELINE)
-            if back in pending:
-                pending.remove(back)
-        if clause.target is None:
-            _set(clause, tok, TARGET)
-            clause.comparator = tok.cmp
-        else:
-            tok.role = OTHER
-        return
-    if prev in _TARGET_WORDS or (prev in _LINKS and prev2 in _TARGET_WORDS):
-        if clause.target is None:
-            _mark(before, 2 if prev in _LINKS else 1)
-            _set(clause, tok, TARGET)
-            clause.comparator = tok.cmp
-            return
-    # comparators: "below 3%", "at least 95%", "500+", "2 or fewer"
-    cmp = _comparator(before, tokens, i, clause) or tok.cmp
-    if cmp is not None:
-        if clause.target is None:
-            _set(clause, tok, TARGET)
-            clause.comparator = cmp
-        else:
-            tok.role = OTHER
-        return
-    # changes: "by 40%", "up 20%", "a 20% reduction", "grow ARR 30%", "2x"
-    if _is_change(tokens, i, clause, before, nxt_low):
-        if clause.change is None and clause.target is None:
-            _set(clause, tok, CHANGE)
-            if before and before[0].low in lx.CHANGE_BEFORE:
-                before[0].used = True
-                if before[0].low == "down":
-                    clause.change_direction = lx.DEC
-                elif before[0].low == "up":
-                    clause.change_direction = lx.INC
-            if nxt_low in lx.CHANGE_AFTER:
-                nxt.used = True  # type: ignore[union-attr]
-                clause.change_direction = lx.CHANGE_AFTER_DIRECTION.get(nxt_low, lx.INC)
-        else:
-            tok.role = OTHER
-        return
-    if prev == "of" and before and before[0].kind == WORD and clause.target is None:
-        # "NPS of 45", "a conversion rate of 4%"
-        before[0].used = True
+    elif clause.baseline is None and nxt is not None and nxt.low in lx.BASELINE_AFTER:
+        nxt.used = True  # "31 today"
+        _set(clause, tok, BASELINE)
+    elif prev in _ARROWS:
+        _mark(before, 1)  # "from 5% to 3%", "5% → 3%", "to 500"
+        _baseline_before_arrow(tokens, i, clause, pending)
+        _target(clause, tok, tok.cmp)
+    elif clause.target is None and (prev in _TARGET_WORDS or (prev in _LINKS and prev2 in _TARGET_WORDS)):
+        _mark(before, 2 if prev in _LINKS else 1)  # "target: 45", "goal of 45"
+        _target(clause, tok, tok.cmp)
+    elif (cmp := _comparator(before, tokens, i, clause) or tok.cmp) is not None:
+        _target(clause, tok, cmp)  # "below 3%", "at least 95%", "500+", "2 or fewer"
+    elif _is_change(tokens, i, clause, before, nxt.low if nxt is not None else ""):
+        _change(clause, tok, before, nxt)  # "by 40%", "up 20%", "a 20% reduction", "grow ARR 30%", "2x"
+    elif prev == "of" and before[0].kind == WORD and clause.target is None:
+        before[0].used = True  # "NPS of 45", "a conversion rate of 4%"
         _set(clause, tok, TARGET)
+    else:
+        pending.append(i)
+
+
+def _baseline_before_arrow(tokens: list[Token], i: int, clause: Clause, pending: list[int]) -> None:
+    """In "5% to 3%" and "2 per week -> 10 per week" the number before the arrow is the baseline."""
+    back = i - 2
+    while back >= clause.lo and tokens[back].kind == SYM and tokens[back].low in _SKIPPED:
+        back -= 1
+    if back - 1 > clause.lo and tokens[back - 1].low == "per" and tokens[back].kind == WORD:
+        back -= 2
+    if back < clause.lo or clause.baseline is not None:
         return
-    pending.append(i)
+    tok = tokens[back]
+    if tok.kind not in _VALUED or tok.role not in (None, CHANGE):
+        return
+    if tok is clause.change:
+        clause.change = clause.change_direction = None
+    _set(clause, tok, BASELINE)
+    if back in pending:
+        pending.remove(back)
+
+
+def _target(clause: Clause, tok: Token, comparator: str | None) -> None:
+    if clause.target is None:
+        _set(clause, tok, TARGET)
+        clause.comparator = comparator
+    else:
+        tok.role = OTHER
+
+
+def _change(clause: Clause, tok: Token, before: list[Token], nxt: Token | None) -> None:
+    if clause.change is not None or clause.target is not None:
+        tok.role = OTHER
+        return
+    _set(clause, tok, CHANGE)
+    if before and before[0].low in lx.CHANGE_BEFORE:
+        before[0].used = True
+        clause.change_direction = {"down": lx.DEC, "up": lx.INC}.get(before[0].low)
+    if nxt is not None and nxt.low in lx.CHANGE_AFTER:
+        nxt.used = True
+        clause.change_direction = lx.CHANGE_AFTER_DIRECTION.get(nxt.low, lx.INC)
 
 
 def _comparator(before: list[Token], tokens: list[Token], i: int, clause: Clause) -> str | None:
@@ -268,19 +269,17 @@ def _settle(tokens: list[Token], clause: Clause, pending: list[int]) -> None:
         is_share = tok.unit == "%" and i + 1 < clause.hi and tokens[i + 1].low == "of"
         target = clause.target
         if is_share and target is not None and clause.comparator is not None and target.start > tok.start:
-            clause.target.role = OTHER
+            target.role = OTHER
             clause.target = None
             clause.comparator = None
             break
     for i in pending:
         tok = tokens[i]
-        if tok.role is not None:
-            continue
-        if clause.target is None and clause.change is None:
-            _set(clause, tok, TARGET)
-            clause.comparator = tok.cmp
-        else:
-            tok.role = OTHER
+        if tok.role is None:
+            if clause.change is None:
+                _target(clause, tok, tok.cmp)
+            else:
+                tok.role = OTHER
 
 
 def _set(clause: Clause, tok: Token, role: str) -> None:
@@ -317,7 +316,10 @@ def direction(tokens: list[Token], clause: Clause, metric_words: list[str]) -> s
         return lx.INC
     if verb == lx.REACH:
         return lx.INC if clause.target is not None or clause.change is not None else lx.DONE
-    if verb == lx.MOVE or (verb == lx.ACT and clause.change is not None):
+    change = clause.change
+    if change is not None and change.unit == "x" and change.value is not None and verb in (None, lx.ACT, lx.MOVE):
+        return lx.INC if change.value > 1 else lx.DEC  # "Handle 2x the ticket volume"
+    if verb == lx.MOVE or (verb == lx.ACT and change is not None):
         return lx.DEC if any(w in lx.LOWER_IS_BETTER for w in metric_words) else lx.INC
     if verb is None:
         for tok in tokens[clause.lo : clause.hi]:

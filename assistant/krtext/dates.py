@@ -38,53 +38,61 @@ _PREP_BEHIND = (
 )
 _NUMWORD = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
 _CORE = rf"""
-    (?P<core>
-      \d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?![\d/.-])
-    | \d{{1,2}}[/.]\d{{1,2}}[/.](?:\d{{4}}|\d{{2}})(?![\d/.])
-    | {_YEAR}-(?:0[1-9]|1[0-2])(?![\d-])
-    | \d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?(?!\d)
-    | {_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?![\w:%])(?:,?\s+{_YEAR})?(?!\d)
-    | {_MONTH}\s+(?:{_YEAR}|['’]\d{{2}})(?!\d)
-    | {_PREP_BEHIND}{_MONTH}
-    | (?:FY\s?['’]?\d{{2,4}}\s*[-/ ]?\s*)?Q[1-4](?:\s*[-/ ]?\s*(?:FY\s?['’]?\d{{2,4}}|{_YEAR}|['’]\d{{2}}))?\b
-    | {_YEAR}\s*[-/ ]?\s*[QH][1-4]\b
-    | H[12](?:\s*[-/ ]?\s*(?:{_YEAR}|['’]\d{{2}}))?\b
-    | (?:first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?(?:quarter|half)
-      (?:\s+of\s+(?:the\s+year|{_YEAR}))?\b
-    | (?:the\s+)?(?:this|next|current|coming|the)\s+(?:fiscal\s+|calendar\s+)?(?:quarter|year|month)\b(?!-)
-    | (?<=of\ )(?:quarter|year|month)\b(?!-)
-    | EO[QYM]\b(?:\s*{_YEAR})?
-    | (?:quarter|year)[- ]end\b
-    | (?:FY|CY)\s?['’]?(?:\d{{4}}|\d{{2}})\b
-    | {_PREP_BEHIND}{_YEAR}(?![\d,.%])(?!\s*[-–]\s*\d)
-      (?!\s+(?!and\b|or\b|with\b|while\b|at\b|in\b|on\b|for\b|through\b|across\b)[a-z])
-    | (?:(?:within|in|inside|over|during)\s+|(?<=within\ )|(?<=in\ )|(?<=during\ ))(?:the\s+)?
+    (?P<iso>\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}})(?![\d/.-])
+  | (?P<numeric>\d{{1,2}}[/.]\d{{1,2}}[/.](?:\d{{4}}|\d{{2}}))(?![\d/.])
+  | (?P<yearmonth>{_YEAR}-(?:0[1-9]|1[0-2]))(?![\d-])
+  | (?P<daymonth>\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?)(?!\d)
+  | (?P<monthday>{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?![\w:%])(?:,?\s+{_YEAR})?)(?!\d)
+  | (?P<month>{_MONTH}\s+(?:{_YEAR}|['’]\d{{2}})(?!\d)|{_PREP_BEHIND}{_MONTH})
+  | (?P<quarter>(?:FY\s?['’]?\d{{2,4}}\s*[-/ ]?\s*)?[QH][1-4]
+      (?:\s*[-/ ]?\s*(?:FY\s?['’]?\d{{2,4}}|{_YEAR}|['’]\d{{2}}))?\b)
+  | (?P<yearquarter>{_YEAR}\s*[-/ ]?\s*[QH][1-4]\b)
+  | (?P<ordinal>(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?(?:quarter|half)
+      (?:\s+of\s+(?:the\s+year|{_YEAR}))?\b)
+  | (?P<relative>(?:the\s+)?(?:this|next|current|coming|the)\s+(?:fiscal\s+|calendar\s+)?(?:quarter|year|month)\b(?!-)
+      |(?<=of\ )(?:quarter|year|month)\b(?!-))
+  | (?P<eo>EO[QYM]\b(?:\s*{_YEAR})?)
+  | (?P<unitend>(?:quarter|year)[- ]end\b)
+  | (?P<fiscal>(?:FY|CY)\s?['’]?(?:\d{{4}}|\d{{2}})\b)
+  | (?P<year>{_PREP_BEHIND}{_YEAR}(?![\d,.%])(?!\s*[-–]\s*\d)
+      (?!\s+(?!and\b|or\b|with\b|while\b|at\b|in\b|on\b|for\b|through\b|across\b)[a-z]))
+  | (?P<duration>(?:(?:within|in|inside|over|during)\s+|(?<=within\ )|(?<=in\ )|(?<=during\ ))(?:the\s+)?
       (?P<next>next\s+|first\s+|coming\s+|following\s+)?
       (?P<n>\d+|{_NUMWORD})\s+(?:calendar\s+|business\s+|working\s+)?(?P<u>day|week|month|quarter|year)s?\b
-      (?!\s+(?:of|after|from|since|post|following|per)\b)(?:['’]?\s*time\b)?
-    | (?<=by\ )(?P<ordu>day|week|month)\s+(?P<ordn>\d+)\b
-    | (?P<fn>\d+)\s+(?P<fu>day|week|month)s?\s+from\s+now\b
-    )
+      (?!\s+(?:of|after|from|since|post|following|per)\b)(?:['’]?\s*time\b)?)
+  | (?P<dayn>(?<=by\ )(?P<ordu>day|week|month)\s+(?P<ordn>\d+)\b)
+  | (?P<fromnow>(?P<fn>\d+)\s+(?P<fu>day|week|month)s?\s+from\s+now\b)
 """
 _DEADLINE_RE = re.compile(
     r"(?<![\w-])"
-    r"(?:(?P<lead>no\s+later\s+than|ahead\s+of|as\s+of|by|before|until|till|through|thru|in|during|for|at|on|over|due)\s+(?:the\s+)?)?"
+    r"(?:(?P<lead>no\s+later\s+than|ahead\s+of|as\s+of|by|before|until|till|through|thru|in|during|for|at|on|over|due)"
+    r"\s+(?:the\s+)?)?"
     r"(?:(?:the\s+)?(?P<edge>end|close|start|beginning|middle|mid)(?:\s+of|-)\s*(?:the\s+)?)?"
-    + _CORE,
+    r"(?:" + _CORE + ")",
     re.IGNORECASE | re.VERBOSE,
 )
 # Words that can hold a deadline: the deadline pattern is tried only around them.
 DATE_WORDS = frozenset(
-    """january february march april may june july august september october november december jan feb mar apr
-    jun jul aug sep sept oct nov dec q1 q2 q3 q4 h1 h2 eoq eoy eom quarter quarters year years month months
-    half quarter-end year-end day week""".split()
+    (
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+        "dec", "q1", "q2", "q3", "q4", "h1", "h2", "eoq", "eoy", "eom", "quarter", "quarters", "year", "years",
+        "month", "months", "half", "quarter-end", "year-end", "day", "week",
+    )
 )
 # Words a deadline phrase can start with ("by the end of", "within the next", "this").
 DEADLINE_STARTS = frozenset(
-    """by before until till through thru in during for at on over due no ahead as within inside the end close
-    start beginning middle mid this next current coming first second third fourth 1st 2nd 3rd 4th""".split()
+    (
+        "by", "before", "until", "till", "through", "thru", "in", "during", "for", "at", "on", "over", "due", "no",
+        "ahead", "as", "within", "inside", "the", "end", "close", "start", "beginning", "middle", "mid", "this",
+        "next", "current", "coming", "first", "second", "third", "fourth", "1st", "2nd", "3rd", "4th",
+    )
 )
-_BY_LEADS = frozenset("by before until till through thru due".split()) | {"no later than", "ahead of"}
+# Without "by"/"in"/"end of", a quarter or fiscal year followed by a noun names that noun.
+_NAMING_KINDS = frozenset(("quarter", "yearquarter", "ordinal", "fiscal", "year", "eo"))
+_WORD_AFTER = re.compile(r"\s+([A-Za-z][\w-]*)")
+_FREE_AFTER = frozenset(("and", "or", "with", "while", "at", "in", "on", "for", "through", "across", "to", "vs"))
+_BY_LEADS = frozenset(("by", "before", "until", "till", "through", "thru", "due", "no later than", "ahead of"))
 
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _NUMERIC = re.compile(r"(\d{1,2})([/.])(\d{1,2})[/.](\d{4}|\d{2})")
@@ -148,6 +156,10 @@ def deadline_at(text: str, pos: int, period: Period | None) -> tuple[int, str] |
     match = _DEADLINE_RE.match(text, pos)
     if match is None:
         return None
+    if not (match["lead"] or match["edge"]) and match.lastgroup in _NAMING_KINDS:
+        after = _WORD_AFTER.match(text, match.end())
+        if after is not None and after[1].lower() not in _FREE_AFTER:
+            return None  # "the Q3 roadmap", "FY27 budget": a name, not a deadline
     due = _resolve(match, period)
     return (match.end(), due) if due is not None else None
 
@@ -165,74 +177,133 @@ def is_date_word(low: str) -> bool:
 
 
 def _resolve(match: re.Match[str], period: Period | None) -> str | None:
+    kind = match.lastgroup or ""
+    core = match[kind]
     lead = " ".join((match["lead"] or "").lower().split())
     edge = (match["edge"] or "").lower()
-    core = match["core"]
     if core[:3] == "may" and not (lead or edge):
         return None  # the modal verb, not the month
-    by = lead in _BY_LEADS or edge in ("end", "close")
     start = edge in ("start", "beginning")
-    if match["u"]:
+    by = edge in ("end", "close") or (lead in _BY_LEADS and not edge)
+    if kind == "duration":
         return _duration(match["n"], match["u"], bool(match["next"]))
-    if match["ordu"]:
+    if kind == "dayn":
         return f"{int(match['ordn'])} {match['ordu'].lower()}s"
-    if match["fn"]:
+    if kind == "fromnow":
         return f"{int(match['fn'])} {match['fu'].lower()}s"
-    if m := _ISO.fullmatch(core):
-        return _iso(int(m[1]), int(m[2]), int(m[3])) or core
-    if m := _NUMERIC.fullmatch(core):
-        a, b, year = int(m[1]), int(m[3]), _full_year(m[4])
-        if a > 12 or m[2] == ".":
-            return _iso(year, b, a) or core
-        if b > 12:
-            return _iso(year, a, b) or core
-        return core
-    if m := _YEAR_MONTH.fullmatch(core):
-        return _month(int(m[1]), int(m[2]), by, start, label=True)
+    return _READERS[kind](core, lead, edge, by, start, period)
+
+
+def _read_iso(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+    m = _ISO.fullmatch(core)
+    return (_iso(int(m[1]), int(m[2]), int(m[3])) or core) if m else None
+
+
+def _read_numeric(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+    m = _NUMERIC.fullmatch(core)
+    if m is None:
+        return None
+    a, b, year = int(m[1]), int(m[3]), _full_year(m[4])
+    if a > 12 or m[2] == ".":
+        return _iso(year, b, a) or core
+    if b > 12:
+        return _iso(year, a, b) or core
+    return core  # 03/04/2027: day and month cannot be told apart
+
+
+def _read_year_month(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+    return _month(int(core[:4]), int(core[5:7]), by, start, label=True)
+
+
+def _read_day_month(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
     if m := _DAY_MONTH.fullmatch(core):
         return _day(_month_number(m[2]), int(m[1]), m[3], period)
+    return None
+
+
+def _read_month_day(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
     if m := _MONTH_DAY.fullmatch(core):
         return _day(_month_number(m[1]), int(m[2]), m[3], period)
-    if m := _MONTH_YEAR.fullmatch(core):
-        month = _month_number(m[1])
-        year = _full_year(m[2]) if m[2] else _year_for(period, month=month)
-        if year is None:
-            name = _MONTH_NAMES[month]
-            return f"end of {name}" if by else f"start of {name}" if start else name
-        return _month(year, month, by, start, label=True)
-    if m := _QUARTER.fullmatch(core):
-        year_text = m[4] or m[1]
-        return _part(m[2].upper(), int(m[3]), _full_year(year_text) if year_text else None, by, start, period)
-    if m := _YEAR_QUARTER.fullmatch(core):
-        return _part(m[2].upper(), int(m[3]), int(m[1]), by, start, period)
+    return None
+
+
+def _read_month(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+    m = _MONTH_YEAR.fullmatch(core)
+    if m is None:
+        return None
+    month = _month_number(m[1])
+    year = _full_year(m[2]) if m[2] else _year_for(period, month=month)
+    if year is None:
+        name = _MONTH_NAMES[month]
+        return f"end of {name}" if by else f"start of {name}" if start else name
+    return _month(year, month, by, start, label=True)
+
+
+def _read_quarter(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+    m = _QUARTER.fullmatch(core)
+    if m is None:
+        return None
+    year_text = m[4] or m[1]
+    return _part(m[2].upper(), int(m[3]), _full_year(year_text) if year_text else None, by, start, period)
+
+
+def _read_year_quarter(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+    m = _YEAR_QUARTER.fullmatch(core)
+    return _part(m[2].upper(), int(m[3]), int(m[1]), by, start, period) if m else None
+
+
+def _read_ordinal(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
     m = _ORDINAL_PART.fullmatch(core)
     number = _ORDINALS.get(m[1].lower()) if m else None
-    if m and number is not None:
-        kind = "Q" if m[2].lower() == "quarter" else "H"
-        return _part(kind, min(number, 2) if kind == "H" else number, int(m[3]) if m[3] else None, by, start, period)
-    if m := _RELATIVE_PART.fullmatch(core):
-        which = (m[1] or "the").lower()
-        which = "next" if which == "coming" else "this" if which == "current" else which
-        if which == "the" and not (lead or edge):
-            return None
-        return _relative_part(which, m[2].lower(), by, start, period)
-    upper = core.upper()
-    if upper.startswith("EO"):
-        unit = {"Q": "quarter", "Y": "year", "M": "month"}[upper[2]]
-        year_text = core[3:].strip()
-        if year_text and unit == "year":
-            return _year_end(int(year_text), True, False)
-        return _relative_part("this", unit, True, False, period)
-    if upper.endswith("END"):
-        return _relative_part("this", core[:-4].lower(), True, False, period)
-    if m := _FISCAL.fullmatch(core):
-        year = _full_year(m[2])
-        if m[1].upper() == "CY":
-            return _year_end(year, by, start)
-        return f"end of FY{year}" if by else f"start of FY{year}" if start else f"FY{year}"
-    if re.fullmatch(_YEAR, core):
-        return _year_end(int(core), by, start)
-    return None
+    if m is None or number is None:
+        return None
+    kind = "Q" if m[2].lower() == "quarter" else "H"
+    return _part(kind, min(number, 2) if kind == "H" else number, int(m[3]) if m[3] else None, by, start, period)
+
+
+def _read_relative(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+    m = _RELATIVE_PART.fullmatch(core)
+    if m is None:
+        return None
+    which = (m[1] or "the").lower()
+    which = "next" if which == "coming" else "this" if which == "current" else which
+    if which == "the" and not (lead or edge):
+        return None  # "the year" on its own is no deadline
+    return _relative_part(which, m[2].lower(), by, start, period)
+
+
+def _read_eo(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+    unit = {"Q": "quarter", "Y": "year", "M": "month"}[core[2].upper()]
+    year_text = core[3:].strip()
+    if year_text and unit == "year":
+        return _year_end(int(year_text), True, False)
+    return _relative_part("this", unit, True, False, period)
+
+
+def _read_unit_end(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+    return _relative_part("this", core[:-4].lower(), True, False, period)
+
+
+def _read_fiscal(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+    m = _FISCAL.fullmatch(core)
+    if m is None:
+        return None
+    year = _full_year(m[2])
+    if m[1].upper() == "CY":
+        return _year_end(year, by, start)
+    return f"end of FY{year}" if by else f"start of FY{year}" if start else f"FY{year}"
+
+
+def _read_year(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+    return _year_end(int(core), by, start)
+
+
+_READERS = {
+    "iso": _read_iso, "numeric": _read_numeric, "yearmonth": _read_year_month, "daymonth": _read_day_month,
+    "monthday": _read_month_day, "month": _read_month, "quarter": _read_quarter,
+    "yearquarter": _read_year_quarter, "ordinal": _read_ordinal, "relative": _read_relative, "eo": _read_eo,
+    "unitend": _read_unit_end, "fiscal": _read_fiscal, "year": _read_year,
+}
 
 
 def _duration(number: str, unit: str, next_: bool) -> str | None:
@@ -267,9 +338,9 @@ def _relative_part(which: str, unit: str, by: bool, start: bool, period: Period 
         q, year = period.quarter, period.year
         if which == "next":
             q, year = (1, year + 1) if q == 4 else (q + 1, year)
-        return _part("Q", q, year, by or which == "the" and not start, start, None)
+        return _part("Q", q, year, by or (which == "the" and not start), start, None)
     if unit == "year" and period is not None:
-        return _year_end(period.year + (which == "next"), by or which == "the" and not start, start)
+        return _year_end(period.year + (which == "next"), by or (which == "the" and not start), start)
     if unit == "month" and period is not None and period.month:
         return _month(period.year, period.month, True, start)
     if which == "next":

@@ -5,6 +5,12 @@ Entries are lower-case base forms; inflected forms ("reduces", "reduced", "reduc
 
 from __future__ import annotations
 
+
+def words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``."""
+    return frozenset(text.split())
+
+
 # Verb classes
 INC = "increase"
 DEC = "decrease"
@@ -14,7 +20,6 @@ REACH = "reach"  # reach/hit/achieve a number: increase unless the numbers or a 
 MOVE = "move"  # improve/optimise: the direction comes from the numbers or from the metric
 ACT = "act"  # other leading verbs: they end the metric phrase but decide nothing
 
-_CLASSES: dict[str, str] = {}
 _GROUPS = {
     INC: """increase grow raise boost expand lift double triple quadruple generate win acquire add gain attract
             drive scale earn book secure land sign close convert onboard activate exceed surpass outperform
@@ -29,16 +34,16 @@ _GROUPS = {
     REACH: """reach hit achieve attain meet get score""",
     MOVE: """improve optimize optimise enhance change move shift bring better upgrade speed stabilize
              stabilise tighten tune""",
-    ACT: """resolve respond answer handle process automate serve support enable ensure deliver make provide
-            help engage save recover capture""",
+    ACT: """resolve respond answer handle process automate serve enable ensure make provide help engage save
+            recover capture""",
 }
 _IRREGULAR = {
     "grew": "grow", "grown": "grow", "won": "win", "kept": "keep", "held": "hold", "built": "build",
     "wrote": "write", "written": "write", "ran": "run", "got": "get", "gotten": "get", "brought": "bring",
-    "sold": "sell", "made": "make", "met": "meet", "set": "set", "cut": "cut", "hit": "hit",
+    "sold": "sell", "made": "make", "met": "meet",
 }
-_DOUBLE_FINAL = frozenset("ship cut drop win plan hit get set run slash trim stop admit submit commit".split())
-# two-word verbs: the first word with a particle, and the class of the pair
+_DOUBLE_FINAL = words("ship cut drop win plan hit get set run slash trim stop admit submit commit")
+# Two-word verbs: the verb with its particle, and the class of the pair.
 PHRASAL = {
     ("bring", "down"): DEC, ("cut", "down"): DEC, ("drive", "down"): DEC, ("push", "down"): DEC,
     ("get", "down"): DEC, ("keep", "down"): KEEP, ("bring", "up"): INC, ("scale", "up"): INC,
@@ -46,7 +51,9 @@ PHRASAL = {
     ("speed", "up"): MOVE, ("get", "to"): REACH, ("roll", "out"): DONE, ("go", "live"): DONE,
     ("set", "up"): DONE, ("kick", "off"): DONE, ("sign", "up"): INC, ("hold", "steady"): KEEP,
 }
-_HOLD_KEEPS = frozenset("at above below steady under over flat constant on".split())
+# Verbs whose particle may follow the object: "Bring DSO down to 35 days".
+SPLIT_PHRASAL = frozenset(base for base, particle in PHRASAL if particle in ("down", "up"))
+_HOLD_KEEPS = words("at above below steady under over flat constant on")
 
 
 def _forms(base: str) -> set[str]:
@@ -64,22 +71,28 @@ def _forms(base: str) -> set[str]:
     return forms
 
 
-for _cls, _words in _GROUPS.items():
-    for _base in _words.split():
-        for _form in _forms(_base):
-            _CLASSES.setdefault(_form, _cls)
-        _CLASSES.setdefault(_base, _cls)
-for _form, _base in _IRREGULAR.items():
-    _CLASSES.setdefault(_form, _CLASSES.get(_base, ACT))
-VERB_CLASS: dict[str, str] = _CLASSES
-_BASES: dict[str, str] = {}
-for _words in _GROUPS.values():
-    for _base in _words.split():
-        for _form in _forms(_base):
-            _BASES.setdefault(_form, _base)
-_BASES.update(_IRREGULAR)
-# verbs whose particle may come after the object: "Bring DSO down"
-SPLIT_PHRASAL = frozenset(base for base, particle in PHRASAL if particle in ("down", "up"))
+def _build() -> tuple[dict[str, str], dict[str, str]]:
+    classes: dict[str, str] = {}
+    bases: dict[str, str] = {}
+    for cls, group in _GROUPS.items():
+        for base in group.split():
+            classes.setdefault(base, cls)
+            bases.setdefault(base, base)
+            for form in _forms(base):
+                classes.setdefault(form, cls)
+                bases.setdefault(form, base)
+    for form, base in _IRREGULAR.items():
+        classes.setdefault(form, classes[base])
+        bases[form] = base
+    return classes, bases
+
+
+VERB_CLASS, _BASES = _build()
+
+
+def base_of(word: str) -> str:
+    """The base form of a known verb form ("reduced" -> "reduce"); other words unchanged."""
+    return _BASES.get(word, word)
 
 
 def verb_class(word: str, following: str | None) -> str | None:
@@ -89,72 +102,59 @@ def verb_class(word: str, following: str | None) -> str | None:
         if phrasal is not None:
             return phrasal
     cls = VERB_CLASS.get(word)
-    if cls is None:
-        return None
-    if base_of(word) == "hold" and following in _HOLD_KEEPS:
-        return KEEP
+    if cls is not None and following in _HOLD_KEEPS and base_of(word) == "hold":
+        return KEEP  # "hold churn at 3%", but "hold 4 workshops"
     return cls
 
 
-def base_of(word: str) -> str:
-    """The base form of a known verb form ("reduced" -> "reduce"); other words unchanged."""
-    return _BASES.get(word, word)
-
-
 # Gerunds that start noun phrases ("Onboarding time") rather than commands.
-NOUN_GERUNDS = frozenset(
-    "onboarding closing landing booking signing shipping hiring training building processing recruiting".split()
-)
+NOUN_GERUNDS = words("onboarding closing landing booking signing shipping hiring training building processing recruiting")
 # Nouns that make a verb before them part of a noun phrase: "Release frequency", "Build time".
-METRIC_HEADS = frozenset(
+METRIC_HEADS = words(
     """frequency rate time times cadence coverage velocity volume success quality cycle throughput count score
-    accuracy duration speed reliability pipeline""".split()
+    accuracy duration speed reliability pipeline"""
 )
-
 # Words a key result may start with before its verb ("We will increase", "Successfully launch").
-LEAD_FILLER = frozenset(
-    """we will to our the team teams shall must should successfully fully measurably significantly
-    consistently continuously continue further also and then i my""".split()
+LEAD_FILLER = words(
+    """we will to our the team teams shall must should successfully fully measurably significantly consistently
+    continuously continue further also and then i my"""
 )
 
-# Comparators written before the number they apply to, longest phrases first when looked up.
-COMPARATORS: dict[tuple[str, ...], str] = {}
-for _sym, _phrases in {
-    ">=": """at least|no less than|not less than|no lower than|no fewer than|not below|a minimum of|minimum of
-             |minimum|min|at or above|>=|≥|=>|upwards of""",
-    ">": """above|over|more than|greater than|higher than|exceeding|exceed|exceeds|in excess of|beyond|>
-            |better than|north of""",
-    "<=": """at most|no more than|not more than|no higher than|no greater than|not above|not exceeding
-             |a maximum of|maximum of|maximum|max|at or below|within|up to|<=|≤|=<|capped at""",
-    "<": """below|under|less than|fewer than|lower than|beneath|<|shorter than|faster than|south of""",
-    "=": """=|==|exactly|equal to""",
-}.items():
-    for _phrase in _phrases.split("|"):
-        COMPARATORS[tuple(_phrase.split())] = _sym
+# Comparators written before the number they apply to.
+COMPARATORS: dict[tuple[str, ...], str] = {
+    tuple(phrase.split()): sym
+    for sym, phrases in {
+        ">=": """at least|no less than|not less than|no lower than|no fewer than|not below|a minimum of|minimum of
+                 |minimum|min|at or above|>=|≥|=>|upwards of""",
+        ">": """above|over|more than|greater than|higher than|exceeding|exceed|exceeds|in excess of|beyond|>
+                |better than|north of""",
+        "<=": """at most|no more than|not more than|no higher than|no greater than|not above|not exceeding
+                 |a maximum of|maximum of|maximum|max|at or below|within|up to|<=|≤|=<|capped at""",
+        "<": "below|under|less than|fewer than|lower than|beneath|<|shorter than|faster than|south of",
+        "=": "=|==|exactly|equal to",
+    }.items()
+    for phrase in phrases.split("|")
+}
 # Comparators written after the number: "500 or more", "2 or fewer".
 SUFFIX_COMPARATORS: dict[tuple[str, str], str] = {
-    ("or", w): ">=" for w in "more higher above better greater".split()
-} | {("or", w): "<=" for w in "less fewer lower below under".split()} | {
+    **{("or", w): ">=" for w in words("more higher above better greater")},
+    **{("or", w): "<=" for w in words("less fewer lower below under")},
     ("and", "above"): ">=", ("and", "up"): ">=", ("and", "below"): "<=",
 }
 
 # A number after these words is a baseline: "currently 31", "up from 28%", "(baseline: 4.1)".
-BASELINE_BEFORE = frozenset(
-    "from currently current baseline today vs vs. versus was now starting existing".split()
-)
-# ... or before these: "31 today", "28% currently", "4.1 baseline".
-BASELINE_AFTER = frozenset("today currently baseline now presently".split())
+BASELINE_BEFORE = words("from currently current baseline today vs vs. versus was now starting existing")
+# ... or before these: "31 today", "28% currently".
+BASELINE_AFTER = words("today currently baseline now presently")
 # A number after these is a change, not a level: "by 40%", "up 20%", "down 15%".
-CHANGE_BEFORE = frozenset("by up down".split())
+CHANGE_BEFORE = words("by up down")
 # ... or before these: "a 20% reduction", "30% growth", "2x more", "15% YoY".
-CHANGE_AFTER = frozenset(
-    """increase increases growth uplift improvement improvements reduction reductions decrease decline drop
-    cut gain gains more fewer less higher lower faster boost jump rise yoy qoq mom wow year-over-year
-    year-on-year quarter-over-quarter month-over-month""".split()
+CHANGE_AFTER = words(
+    """increase increases growth uplift improvement improvements reduction reductions decrease decline drop cut
+    gain gains more fewer less higher lower faster boost jump rise yoy qoq mom wow year-over-year year-on-year
+    quarter-over-quarter month-over-month"""
 )
-CHANGE_AFTER_DIRECTION = {
-    w: DEC for w in "reduction reductions decrease decline drop cut fewer less lower faster".split()
-}
+CHANGE_AFTER_DIRECTION = dict.fromkeys(words("reduction reductions decrease decline drop cut fewer less lower faster"), DEC)
 
 # Multipliers written as words: "double", "halve", "cut in half".
 RELATIVE_WORDS = {
@@ -164,29 +164,27 @@ RELATIVE_WORDS = {
 }
 
 # Metrics where lower is better: a neutral verb ("improve", "optimise") then means decrease.
-LOWER_IS_BETTER = frozenset(
-    """latency latencies time times duration churn cost costs spend spending expense expenses error errors
-    defect defects bug bugs incident incidents outage outages downtime attrition turnover cac mttr mttd
-    lead-time delay delays wait waiting complaint complaints escalation escalations refund refunds return
-    returns failure failures crash crashes bounce abandonment vulnerabilities vulnerability debt dso burn
-    backlog overdue rejections no-shows absenteeism emissions waste risk risks p95 p99 tickets ticket
-    variance shrinkage fraud chargebacks""".split()
+LOWER_IS_BETTER = words(
+    """latency latencies time times duration churn cost costs spend spending expense expenses error errors defect
+    defects bug bugs incident incidents outage outages downtime attrition turnover cac mttr mttd lead-time delay
+    delays wait waiting complaint complaints escalation escalations refund refunds return returns failure
+    failures crash crashes bounce abandonment vulnerabilities vulnerability debt dso burn backlog overdue
+    rejections no-shows absenteeism emissions waste risk risks p95 p99 tickets ticket variance shrinkage fraud
+    chargebacks"""
 )
 
 # Words trimmed from the edges of a metric phrase.
-EDGE_WORDS = frozenset(
-    """the a an our their its my your this that these those all of in for to at by on with from and or per
-    as into than is are be been being will new current overall up down""".split()
+EDGE_WORDS = words(
+    """the a an our their its my your this that these those all of in for to at by on with from and or per as
+    into than is are be been being will current overall up down"""
 )
 # Phrases that name a count rather than the thing counted: "the number of P1 incidents" -> "P1 incidents".
 COUNT_HEADS = (("number", "of"), ("amount", "of"), ("count", "of"), ("total", "number", "of"), ("#", "of"))
 # Words that end a metric phrase.
-METRIC_STOPS = frozenset(
-    """from while whilst without across among via through during before after until when so that which
-    because including excluding vs versus compared whereas ensuring""".split()
+METRIC_STOPS = words(
+    """from while whilst without across among via through during before after until when so that which because
+    including excluding vs versus compared whereas ensuring between"""
 )
-# Words that join two results in one key result ("... and ...", "... as well as ...").
-JOINERS = frozenset("and plus & as".split())
 # Noun pairs joined by "and" that name one thing.
 NOUN_PAIRS = frozenset(
     {("sales", "marketing"), ("research", "development"), ("trust", "safety"), ("health", "safety"),

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 from assistant.krtext import lexicon as lx
 from assistant.krtext.clauses import Clause, analyse
-from assistant.krtext.tokens import DATE, HOLE, NUM, SYM, UNKNOWN, WORD, Token
+from assistant.krtext.model import DATE, HOLE, NUM, SYM, UNKNOWN, WORD, Token
 
 _VALUED = (NUM, HOLE, UNKNOWN)
 _MAX_WORDS = 8
-_PREPOSITIONS = frozenset("in for on at across per within with to by from into".split())
+_PREPOSITIONS = frozenset(["in", "for", "on", "at", "across", "per", "within", "with", "to", "by", "from", "into"])
 _GUARDS = frozenset(("while", "whilst", "without", "ensuring", "but"))
+_RANKS = frozenset(("top", "bottom", "largest", "biggest", "first", "last"))
+_MONEY = frozenset(("USD", "EUR", "GBP", "CHF", "JPY", "INR", "AUD", "CAD"))
 _DIRECTED = (lx.INC, lx.DEC, lx.KEEP, lx.MOVE, lx.REACH)
 _HEAD_WORDS = frozenset(h[0] for h in lx.COUNT_HEADS)
 
@@ -51,26 +53,25 @@ class Part:
         return False
 
 
-def read_parts(tokens: list[Token], *, joins: bool = True) -> list[Part]:
+def read_parts(tokens: list[Token], *, joins: bool = True, relative: bool = True) -> list[Part]:
     """The clauses of a key result, non-metric fragments merged into their neighbours.
 
-    ``joins`` False says no joining word is written (``Scan.joins``): the whole text is one clause.
+    ``joins`` False says no joining word is written (``Scan.joins``): the whole text is one clause;
+    ``relative`` False says no multiplier word is written (``Scan.relative``).
     """
     if not joins:
-        return [_part(tokens, 0, len(tokens), False)]
+        return [_part(tokens, 0, len(tokens), False, relative=relative)]
     bounds = _split(tokens)
-    parts = [_part(tokens, lo, hi, guard) for lo, hi, guard in bounds]
+    parts = [_part(tokens, lo, hi, guard, relative=relative) for lo, hi, guard in bounds]
     if len(parts) == 1:
         return parts
     merged: list[Part] = []
     for part in parts:
-        if part.counts or part.guard or not merged or not merged[-1].counts:
-            merged.append(part)
-        elif _shares_verb(tokens, merged[-1], part):
+        if part.counts or part.guard or not merged or not merged[-1].counts or _shares_verb(tokens, merged[-1], part):
             merged.append(part)
         else:
             # "... in EMEA and APAC": a fragment without a metric of its own belongs to the clause before it
-            merged[-1] = _part(tokens, merged[-1].clause.lo, part.clause.hi, False)
+            merged[-1] = _part(tokens, merged[-1].clause.lo, part.clause.hi, False, fresh=False, relative=relative)
     return merged
 
 
@@ -90,8 +91,8 @@ def _shares_verb(tokens: list[Token], prev: Part, part: Part) -> bool:
     return True
 
 
-def _part(tokens: list[Token], lo: int, hi: int, guard: bool) -> Part:
-    clause = analyse(tokens, lo, hi)
+def _part(tokens: list[Token], lo: int, hi: int, guard: bool, *, fresh: bool = True, relative: bool = True) -> Part:
+    clause = analyse(tokens, lo, hi, fresh=fresh, relative=relative)
     part = Part(clause, guard=guard)
     found = metric_span(tokens, clause)
     if found is not None:
@@ -165,10 +166,9 @@ def metric_span(tokens: list[Token], clause: Clause) -> tuple[int, int, str] | N
     """``(start, end, how)`` token indexes of the clause's metric phrase, or None."""
     lo, hi = clause.lo, clause.hi
     runs = _runs(tokens, clause)
-    valued = clause.target is not None or clause.baseline is not None or clause.change is not None
-    has_numbers = valued or any(tokens[i].kind in _VALUED for i in range(lo, hi))
+    first_valued = next((i for i in range(lo, hi) if tokens[i].kind in _VALUED), hi)
     if clause.verb is not None and clause.verb_end < hi:
-        if clause.verb in (lx.DONE, lx.REACH) and not has_numbers:
+        if clause.verb in (lx.DONE, lx.REACH) and first_valued == hi:
             return None  # a deliverable ("Launch the app", "Achieve SOC 2"), not a metric
         for start, end in runs:
             if start == clause.verb_end:
@@ -176,32 +176,47 @@ def metric_span(tokens: list[Token], clause: Clause) -> tuple[int, int, str] | N
                 if trimmed is not None:
                     return (*trimmed, "verb")
                 break
-    anchor = clause.target or clause.change
-    if anchor is None:
-        anchor = next((tokens[i] for i in range(lo, hi) if tokens[i].kind in _VALUED), None)
-    if anchor is not None:
-        t = _index(tokens, anchor, lo, hi)
-        start = t + 1
-        if start < hi and tokens[start].low == "of":
-            start += 1
-            if start < hi and tokens[start].kind == NUM and tokens[start].role == "other":
-                start += 1  # "3 of 5 enterprise pilots"
-        for run_start, run_end in runs:
-            if run_start == start and tokens[start].low not in _PREPOSITIONS:
-                trimmed = _trim(tokens, run_start, run_end, "after")
-                if trimmed is not None:
-                    return (*trimmed, "after")
-    first_valued = next((i for i in range(lo, hi) if tokens[i].kind in _VALUED), hi)
+    subject = None
     before = [run for run in runs if run[1] <= first_valued]
     if before and first_valued < hi:
-        start, end = before[-1]
-        trimmed = _trim(tokens, start, end, "before")
-        if trimmed is not None:
-            return (*trimmed, "before")
+        subject = _trim(tokens, *before[-1], "before")
+        if subject is not None and clause.verb is None and before[-1][0] == runs[0][0] == lo:
+            return (*subject, "before")  # "Support tickets from 120 to 80 per week"
+    after = _after_number(tokens, clause, runs, first_valued)
+    if after is not None:
+        return (*after, "after")
+    if subject is not None:
+        return (*subject, "before")
     for start, end in runs:
+        if tokens[start].low in _PREPOSITIONS:
+            continue  # "per week" names no metric
         trimmed = _trim(tokens, start, end, "first")
         if trimmed is not None:
             return (*trimmed, "first")
+    return None
+
+
+def _after_number(
+    tokens: list[Token], clause: Clause, runs: list[tuple[int, int]], first_valued: int
+) -> tuple[int, int] | None:
+    """The words the target counts: "500 *qualified leads*", "90% of *tickets*", "3 of 5 *pilots*"."""
+    lo, hi = clause.lo, clause.hi
+    anchor = clause.target or clause.change
+    t = _index(tokens, anchor, lo, hi) if anchor is not None else first_valued
+    if t >= hi:
+        return None
+    start = t + 1
+    if start < hi and tokens[start].low == "in" and tokens[t].unit in _MONEY:
+        start += 1  # "Close $1.5M in new enterprise bookings"
+    if start < hi and tokens[start].low == "of":
+        start += 1
+        if start < hi and tokens[start].kind == NUM and tokens[start].role == "other":
+            start += 1  # "3 of 5 enterprise pilots"
+    if start >= hi or tokens[start].low in _PREPOSITIONS:
+        return None
+    for run_start, run_end in runs:
+        if run_start <= start < run_end:
+            return _trim(tokens, start, run_end, "after")
     return None
 
 
@@ -230,6 +245,8 @@ def _runs(tokens: list[Token], clause: Clause) -> list[tuple[int, int]]:
 
 def _breaks(tokens: list[Token], i: int, clause: Clause) -> bool:
     tok = tokens[i]
+    if tok.kind == NUM and tok.role == "other" and i > clause.lo and tokens[i - 1].low in _RANKS:
+        return False  # "share of wallet with top 20 accounts"
     if tok.kind != WORD:
         if tok.kind == SYM and tok.low in ("/", "&") and clause.lo < i < clause.hi - 1:
             return tokens[i - 1].kind != WORD or tokens[i + 1].kind != WORD

@@ -1,4 +1,4 @@
-"""What the KR parser returns."""
+"""What the KR parser reads (``Token``) and what it returns (``NumberMention``, ``KRFacts``)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class NumberMention:
     unit: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class KRFacts:
     """What one key result's text says.
 
@@ -49,3 +49,34 @@ class KRFacts:
     relative: bool = False
     comparator: str | None = None
     metric_count: int = 0
+
+
+# Token kinds
+NUM = "n"  # a quantity
+HOLE = "p"  # a placeholder: X%, TBD, [target]
+UNKNOWN = "u"  # "a baseline to be established": a value the text says is not known yet
+WORD = "w"
+SYM = "s"
+DATE = "d"
+YEAR = "year?"  # provisional unit of a bare 19xx/20xx until its neighbours decide
+
+
+class Token:
+    """A piece of the text: ``kind`` is one of NUM, HOLE, UNKNOWN, WORD, SYM, DATE."""
+
+    __slots__ = ("cmp", "end", "kind", "low", "role", "start", "unit", "used", "value")
+
+    def __init__(self, kind: str, start: int, end: int, low: str) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.low = low  # lower-case text for words and symbols, the raw text for numbers, the due for dates
+        self.value: float | None = None
+        self.unit: str | None = None
+        self.cmp: str | None = None  # comparator written on the number itself: "500+" -> ">=", "sub-200ms" -> "<"
+        self.role: str | None = None  # for NUM/HOLE/UNKNOWN: "baseline", "target", "change", "other"
+        self.used = False  # for words: spent as a marker of a number ("to", "at least", "or more")
+
+    def __repr__(self) -> str:
+        extra = f" {self.value} {self.unit}" if self.kind == NUM else ""
+        return f"<{self.kind} {self.low!r}{extra}>"

@@ -53,7 +53,7 @@ _LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
             _I,
         ),
     ),
-    ("id", re.compile(r"^(?:id|ref)\s*:\s*(?P<v>[\w.\-/#]+)$", _I)),
+    ("id", re.compile(r"^(?:id|ref)\s*:\s*(?P<v>\S.*)$", _I)),
     (
         "field",
         re.compile(
@@ -184,6 +184,9 @@ _INLINE: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_TAIL = 200
+
+
 @dataclass(slots=True)
 class Inline:
     text: str
@@ -194,7 +197,9 @@ def strip_inline(text: str) -> Inline:
     """Take inline annotations off a title or key result; the first of each kind is kept."""
     result = Inline(text)
     for kind, pattern in _INLINE:
-        match = pattern.search(result.text)
+        # annotations anchored at the end are short: looking at the tail keeps long lines linear
+        start = max(0, len(result.text) - _TAIL) if pattern.pattern.endswith("$") else 0
+        match = pattern.search(result.text, start)
         if match is None:
             continue
         value = match["v"].strip()

@@ -70,6 +70,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _ID_TOKEN = re.compile(r"[A-Za-z0-9][\w.\-/#:]*")
+_DESCRIPTION = re.compile(r"\s+[—–-]\s+|:\s+|\s+\(")
 _QUALIFIER = re.compile(r"\(([^()]{1,60})\)")
 _LEADING_KIND = re.compile(
     r"^(?:(?P<kr>kr|key[\s-]?result)|(?:company|department|parent|team)?\s*(?:objective|okr|goal)|parent)"
@@ -118,7 +119,7 @@ def alignment_from_text(text: str) -> Alignment | None:
 
     Qualifiers in parentheses set the kind ('key result', 'objective') and the type ('explicit',
     'directional'). The id is the first token when it holds a digit; otherwise the whole text, so that an
-    unknown parent can still be reported by name.
+    unknown parent can still be reported by name. A description after a dash or colon is dropped.
     """
     kind = ParentKind.OBJECTIVE
     alignment_type = AlignmentType.DIRECTIONAL
@@ -140,11 +141,12 @@ def alignment_from_text(text: str) -> Alignment | None:
         remaining = remaining[leading.end() :]
     if not remaining:
         return None
-    token = _ID_TOKEN.match(remaining)
-    if token is not None and any(char.isdigit() for char in token.group()):
+    head = _DESCRIPTION.split(remaining, maxsplit=1)[0].strip()  # "C1 — Grow revenue": the id is "C1"
+    token = _ID_TOKEN.match(head)
+    if " " in head and token is not None and any(char.isdigit() for char in token.group()):
         identifier = token.group().rstrip(".:,;")
     else:
-        identifier = remaining
+        identifier = head or remaining
     return Alignment(id=identifier, kind=kind, type=alignment_type)
 
 

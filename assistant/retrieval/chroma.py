@@ -7,18 +7,18 @@ never runs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
+
+import chromadb
+from chromadb.api.types import Documents, Embeddable, EmbeddingFunction, Embeddings, Space
+from chromadb.config import Settings as ChromaSettings
+from chromadb.utils.embedding_functions import register_embedding_function
 
 import assistant.config  # noqa: F401  (telemetry switches, before chromadb and onnxruntime load)
 from assistant.config import Settings
 from assistant.errors import StoreError
 from assistant.retrieval.embeddings import MODEL_ID, get_embedder
-
-import chromadb
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
-from chromadb.config import Settings as ChromaSettings
-from chromadb.utils.embedding_functions import register_embedding_function
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -116,7 +116,7 @@ def collection(client: ClientAPI, name: str) -> Collection:
     try:
         return client.get_or_create_collection(
             name=name,
-            embedding_function=MiniLMEmbeddingFunction(),
+            embedding_function=cast("EmbeddingFunction[Embeddable]", MiniLMEmbeddingFunction()),
             configuration={"hnsw": {"space": "cosine"}},
         )
     except ValueError as exc:

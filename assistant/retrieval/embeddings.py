@@ -26,7 +26,8 @@ DIMENSIONS = 384
 MAX_TOKENS = 256  # what the model was trained with (sentence-transformers max_seq_length)
 TOKENIZER_PATH = Path(__file__).with_name("tokenizer.json")
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
-DEFAULT_BATCH_SIZE = 32
+DEFAULT_BATCH_SIZE = 64  # at most this many texts per model call...
+DEFAULT_BATCH_TOKENS = 2048  # ...and at most this many padded tokens (8 full-length chunks): memory stays ~0.5 GB
 
 
 def _sha256(path: Path) -> str:
@@ -111,8 +112,12 @@ class Embedder:
     model_id = MODEL_ID
     dimensions = DIMENSIONS
 
-    def __init__(self, *, batch_size: int = DEFAULT_BATCH_SIZE, threads: int | None = None) -> None:
+    def __init__(
+        self, *, batch_size: int = DEFAULT_BATCH_SIZE, batch_tokens: int = DEFAULT_BATCH_TOKENS,
+        threads: int | None = None,
+    ) -> None:
         self.batch_size = batch_size
+        self.batch_tokens = batch_tokens
         self.tokenizer = load_tokenizer(truncate=True)
         self._threads = threads
         self._session: object | None = None
@@ -152,8 +157,9 @@ class Embedder:
     def embed(self, texts: list[str]) -> npt.NDArray[np.float32]:
         """Embed ``texts`` into an ``(n, 384)`` float32 array of L2-normalised rows, in input order.
 
-        Inputs are sorted by length and batched, each batch padded only to its longest input;
-        texts longer than 256 tokens are truncated (chunking keeps them below that).
+        Inputs are sorted by length and batched (at most ``batch_size`` texts and ``batch_tokens`` padded
+        tokens per model call), each batch padded only to its longest input; texts longer than 256 tokens are
+        truncated (chunking keeps them below that).
         """
         import numpy as np
 
@@ -164,17 +170,29 @@ class Embedder:
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
         order = np.argsort(lengths, kind="stable")
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            width = int(lengths[rows].max())
+        for rows in self._batches(order, lengths):
+            width = int(lengths[rows[-1]])  # sorted: the last is the longest
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
             for i, row in enumerate(rows):
-                encoded = encodings[int(row)].ids
+                encoded = encodings[row].ids
                 ids[i, : len(encoded)] = encoded
                 mask[i, : len(encoded)] = 1
             out[rows] = self._forward(session, ids, mask)
         return out
+
+    def _batches(self, order: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> list[list[int]]:
+        batches: list[list[int]] = []
+        current: list[int] = []
+        for row in (int(i) for i in order):
+            rows = len(current) + 1
+            if current and (rows > self.batch_size or rows * int(lengths[row]) > self.batch_tokens):
+                batches.append(current)
+                current = []
+            current.append(row)
+        if current:
+            batches.append(current)
+        return batches
 
     def _forward(
         self, session: object, ids: npt.NDArray[np.int64], mask: npt.NDArray[np.int64]

@@ -22,16 +22,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from assistant.retrieval.chroma import collection
 from assistant.retrieval.chunking import Chunk
 from assistant.retrieval.embeddings import Embedder
 from assistant.retrieval.models import DocumentInfo, Hit
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
     from chromadb.api import ClientAPI
 
 _WRITE_BATCH = 1000
-_MANIFEST_VECTOR = [1.0]  # manifests are looked up by id only; Chroma still wants a vector
 
 
 @dataclass
@@ -103,7 +105,7 @@ class DocumentIndex:
             part = manifests[start : start + _WRITE_BATCH]
             self.manifests.upsert(
                 ids=[m.id for m in part],
-                embeddings=[_MANIFEST_VECTOR for _ in part],
+                embeddings=np.ones((len(part), 1), dtype=np.float32),  # looked up by id only; Chroma wants a vector
                 documents=[json.dumps({"chunk_ids": m.chunk_ids, "pending_ids": m.pending_ids}) for m in part],
                 metadatas=[
                     {
@@ -177,8 +179,8 @@ class DocumentIndex:
         )
         wanted = {c.id for d in documents for c in d.chunks}
         stale = sorted(existing - wanted)
-        for part in _slices(stale):
-            self.chunks.delete(ids=part)
+        for id_part in _slices(stale):
+            self.chunks.delete(ids=id_part)
         return WriteResult(added=len(fresh), removed=len(stale))
 
     def rollback(self, documents: list[PreparedDocument], previous: dict[str, Manifest]) -> None:
@@ -193,8 +195,8 @@ class DocumentIndex:
             self.manifests.delete(ids=drop)
         keep = {cid for m in restore for cid in (*m.chunk_ids, *m.pending_ids)}
         stale = sorted(self._chunk_ids_of(ids) - keep)
-        for part in _slices(stale):
-            self.chunks.delete(ids=part)
+        for id_part in _slices(stale):
+            self.chunks.delete(ids=id_part)
 
     def remove(self, document_id: str) -> int | None:
         """Delete a document and its chunks; ``None`` when there is no such document."""
@@ -236,12 +238,12 @@ class DocumentIndex:
     def count(self) -> int:
         return int(self.chunks.count())
 
-    def search(self, vector: list[float], *, k: int) -> list[Hit]:
+    def search(self, vector: npt.NDArray[np.float32], *, k: int) -> list[Hit]:
         total = self.count()
         if k <= 0 or total == 0:
             return []
         result = self.chunks.query(
-            query_embeddings=[vector], n_results=min(k, total), include=["documents", "metadatas", "distances"]
+            query_embeddings=vector.reshape(1, -1), n_results=min(k, total), include=["documents", "metadatas", "distances"]
         )
         hits: list[Hit] = []
         for cid, text, meta, distance in zip(

@@ -6,6 +6,7 @@ and a document that fails to load keeps whatever version of it is already stored
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable
@@ -162,10 +163,8 @@ class Ingestor:
         try:
             result = self.index.write(documents, previous)
         except BaseException:
-            try:
+            with contextlib.suppress(Exception):  # if the rollback fails too, the next run's reconcile repairs
                 self.index.rollback(documents, previous)
-            except Exception:  # the next run's reconcile finishes the job
-                pass
             raise
         self.summary.chunks_added += result.added
         self.summary.chunks_removed += result.removed

@@ -198,6 +198,7 @@ def _docx(data: bytes) -> list[Section]:
 
     try:
         import docx
+        from docx.enum.style import WD_STYLE_TYPE
         from docx.table import Table
         from docx.text.paragraph import Paragraph
 
@@ -210,6 +211,9 @@ def _docx(data: bytes) -> list[Section]:
     stack: list[tuple[int, str]] = []
     sections: list[Section] = []
     body: list[str] = []
+    # style id -> name, read once (python-docx looks the default style up again for every paragraph)
+    names = {style.style_id: style.name or "" for style in document.styles}
+    default = next((s.name or "" for s in document.styles if s.type == WD_STYLE_TYPE.PARAGRAPH and s.element.default), "")
 
     def flush() -> None:
         content = "\n".join(body).strip()
@@ -225,7 +229,8 @@ def _docx(data: bytes) -> list[Section]:
             if not text:
                 body.append("")
                 continue
-            style = (paragraph.style.name if paragraph.style is not None else "") or ""
+            style_id = element.style
+            style = names.get(style_id, "") if style_id else default
             level = 1 if style.lower() == "title" else None
             if match := _HEADING_STYLE.match(style.strip()):
                 level = int(match.group(1)) + 1
@@ -263,9 +268,9 @@ def _pdf(data: bytes) -> list[Section]:
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted:
                 try:
-                    unlocked = reader.decrypt("")
+                    unlocked = bool(reader.decrypt(""))
                 except Exception:
-                    unlocked = 0
+                    unlocked = False
                 if not unlocked:
                     raise InputError("encrypted PDF: it needs a password, so its text cannot be read")
             lines: list[tuple[str, float]] = []

@@ -19,6 +19,7 @@ from assistant.retrieval.models import ParentMatch
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
+    from chromadb.api.types import Metadata
 
 PREFIXES = {Level.COMPANY: "CO", Level.DEPARTMENT: "DE", Level.TEAM: "TE", Level.INDIVIDUAL: "IN"}
 _LEVEL_ORDER = {level: n for n, level in enumerate(Level)}
@@ -90,7 +91,7 @@ class ParentIndex:
         key = _set_key(okr_set, level or okr_set.level)
         ids: list[str] = []
         texts: list[str] = []
-        metadatas: list[dict[str, str | int | float | bool]] = []
+        metadatas: list[Metadata] = []
         for parent in parents:
             common = {"level": parent.level.value, "period": parent.period or "", "set": key}
             ids.append(parent.id)
@@ -150,7 +151,7 @@ class ParentIndex:
             return []
         vector = self.embedder.embed([text])[0]
         result = self.records.query(
-            query_embeddings=[vector], n_results=min(total, max(50, k * 10)), include=["metadatas", "distances"]
+            query_embeddings=vector.reshape(1, -1), n_results=min(total, max(50, k * 10)), include=["metadatas", "distances"]
         )
         best: dict[str, float] = {}
         titles: dict[str, str] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.config import Settings
 from assistant.errors import OKRError, StoreError, UnknownDocument
@@ -19,6 +20,10 @@ from assistant.retrieval.index import DocumentIndex
 from assistant.retrieval.ingest import Ingestor, Source, discover
 from assistant.retrieval.models import DocumentInfo, Hit, IngestSummary, ParentMatch
 from assistant.retrieval.parents import ParentIndex
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 DOCUMENTS = "okr-documents"
 GUIDE = "okr-guide"
@@ -59,8 +64,8 @@ class Store:
         with _store_errors("searching"):
             return self.documents.search(self._vector(query), k=k)
 
-    def _vector(self, text: str) -> list[float]:
-        return [float(x) for x in self.embedder.embed([text])[0]]
+    def _vector(self, text: str) -> npt.NDArray[np.float32]:
+        return self.embedder.embed([text])[0]
 
     def get_chunks(self, chunk_ids: list[str]) -> list[Hit]:
         """The stored passages with these ids (documents or guide), in the order asked; unknown ids are left out."""

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
+
+from pydantic import BaseModel
 
 from assistant.krparse import parse_kr_text
 from assistant.okr import Direction, KeyResult, NumberRole, Objective, OKRSet, Parent
@@ -17,6 +19,25 @@ from assistant.review.lexicon import strip_label
 
 if TYPE_CHECKING:
     from assistant.policy import Policy
+
+
+M = TypeVar("M", bound=BaseModel)
+_setattr = object.__setattr__
+
+
+def trusted(cls: type[M], values: dict[str, object]) -> M:
+    """An instance of ``cls`` from ``values`` the rules built themselves, without validation.
+
+    ``values`` must name every field with a value of the right type (tests compare the result with a validated
+    instance). Three times faster than validating, and four times faster than ``model_construct``, which
+    matters on the validator's hot path: a finding per rule hit and a verdict per key result.
+    """
+    instance = cls.__new__(cls)
+    _setattr(instance, "__dict__", values)
+    _setattr(instance, "__pydantic_fields_set__", set(values))
+    _setattr(instance, "__pydantic_extra__", None)
+    _setattr(instance, "__pydantic_private__", None)
+    return instance
 
 
 class Hit(NamedTuple):
@@ -99,7 +120,7 @@ def read_kr(kr: KeyResult, path: str, period: str | None, objective_owner: str |
     text = strip_label(kr.text)
     facts = parse_kr_text(text, period=period)
     mentions = meaningful(text, facts.numbers)
-    reading = read(text, facts.numbers, placeholder=facts.placeholder)
+    reading = read(text, mentions, placeholder=facts.placeholder)
     baseline = kr.baseline if kr.baseline is not None else _unless_name(facts.baseline, facts.numbers, mentions)
     target = kr.target if kr.target is not None else _unless_name(facts.target, facts.numbers, mentions)
     baseline_only = (

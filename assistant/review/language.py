@@ -31,12 +31,7 @@ _TIME_UNITS = lx.words("ms millisecond milliseconds s sec secs second seconds mi
 _RATING_UNITS = lx.words("pts point points stars star rating score x nps")
 _COMPOUND_HEADS = lx.METRIC_NOUNS | lx.words("volume duration success quality completion frequency coverage")
 _RELATIVE_WORDS = lx.words("double triple quadruple halve doubling tripling halving")
-_PLACEHOLDER_RE = re.compile(
-    r"(?<![a-z])(?:x{1,3}|n|y|z|tbd|tbc|\?+)\s*%|[$€£]\s*(?:x{1,3}|n|tbd)\b|\b(?:tbd|tbc|t\.b\.d\.?)\b|<[^<>]{1,40}>"
-    r"|\[[^\[\]]{1,40}\]|\?\?|\b(?:x{1,3}|n)\s+(?:users|customers|leads|signups|points|days|hours|percent)\b"
-    r"|\bfrom\s+x\b|\bto\s+(?:x{1,3}|y)\b|\bby\s+(?:x{1,3}|n)\b",
-    re.IGNORECASE,
-)
+_JOINTS = (" and ", "&", ";", " plus ", " as well as ", " while ", ", ")
 _BETWEEN_RE = re.compile(r"\bbetween\s+\S+\s+and\s+", re.IGNORECASE)
 _SPLIT_RE = re.compile(
     r"\s+(?:and|&|plus|as well as|and also)\s+|\s*;\s*"
@@ -81,11 +76,12 @@ class Reading:
     text: str
     lower: str
     words: list[str]
+    wordset: frozenset[str]
     lead: str | None = None  # base form of the lead verb
     lead_index: int = -1
+    slot_end: int = -1  # index of the first word after the object slot
     slot: list[str] = field(default_factory=list)  # words of the object slot, numbers excluded
-    slot_text: str = ""  # the object slot as written, numbers included
-    head: str | None = None  # last word of the object slot
+    head: str | None = None  # the object slot's head noun
     quantities: list[Quantity] = field(default_factory=list)
     participation: bool = False  # subject is a share or count of a population
     subject_output: bool = False  # subject counts work products ("12 posts published")
@@ -110,14 +106,25 @@ class Reading:
     @property
     def names_metric(self) -> bool:
         """A measure ("conversion") or a count a quantity verb moves ("Get more customers")."""
-        if any(w in lx.MEASURE_NOUNS for w in self.words):
+        if not self.wordset.isdisjoint(lx.MEASURE_NOUNS):
             return True
-        return self.lead in lx.OUTCOME_VERBS and any(w in lx.COUNT_NOUNS for w in self.words)
+        return self.lead in lx.OUTCOME_VERBS and not self.wordset.isdisjoint(lx.COUNT_NOUNS)
+
+    @property
+    def slot_text(self) -> str:
+        """The object slot as written, numbers included ("12 blog posts")."""
+        if self.lead is None:
+            return ""
+        source = self.text if len(self.text) == len(self.lower) else self.lower
+        spans = [m.start() for m in _TOKEN_RE.finditer(self.lower)]
+        begin = spans[self.lead_index + 1] if self.lead_index + 1 < len(spans) else len(source)
+        stop = spans[self.slot_end] if self.slot_end < len(spans) else len(source)
+        return source[begin:stop].strip()
 
     def has_vague_word(self) -> str | None:
-        for w in self.words:
-            if w in lx.VAGUE_WORDS:
-                return w
+        found = self.wordset & lx.VAGUE_WORDS
+        if found:
+            return next(w for w in self.words if w in found)
         for phrase in lx.VAGUE_PHRASES:
             if phrase in self.lower:
                 return phrase
@@ -132,21 +139,21 @@ class Reading:
 
 
 _TOKEN_RE = re.compile(r"[a-z][a-z0-9'&]*(?:-[a-z0-9]+)*|[$€£]?\d[\d,.]*[%kmb]?")
+_ARTICLES = lx.words("the a an our all new")
 
 
 def is_name_number(text: str, start: int) -> bool:
-    """True when the number at ``start`` is part of a name: SOC 2, ISO 27001, v2, p95, #1, COVID-19."""
-    if start > 0:
-        before = text[start - 1]
-        if before.isalpha() or before in "#/":
-            return True
-        if before == "-" and start > 1 and text[start - 2].isalpha():
-            return True
-    prev = text[:start].rstrip().rsplit(None, 1)
-    if not prev:
+    """True when the number at ``start`` is part of a name: SOC 2, ISO 27001, v2, p95, #1, region 3."""
+    if start == 0:
         return False
-    word = prev[-1].strip("(").lower()
-    if word in ("no.", "number") and text[start:].startswith("1") and not text[start + 1 : start + 2].isdigit():
+    before = text[start - 1]
+    if before.isalpha() or before in "#/":
+        return True
+    if before == "-" and start > 1 and text[start - 2].isalpha():
+        return True
+    window = text[max(0, start - 24) : start].rstrip()
+    word = window[window.rfind(" ") + 1 :].strip("(").lower()
+    if word in ("no.", "number") and text.startswith("1", start) and not text[start + 1 : start + 2].isdigit():
         return True
     return word in lx.NAME_PREFIXES
 
@@ -160,20 +167,20 @@ _PHRASE_SKIP = lx.words("of the our new all a an their its")
 _PHRASE_STOPS = _SLOT_STOPS | lx.words("each every total more less")
 
 
-def _counted_noun(words: list[tuple[str, int]], index: int) -> str | None:
+def _counted_noun(words: list[str], index: int) -> str | None:
     """The noun a number at word ``index`` counts: the head (last word) of the noun phrase that follows it.
 
     "2 account executives" -> "executives", "500 qualified leads" -> "leads", "80% of engineers complete" ->
     "engineers" (a verb ends the phrase unless it is also a listed noun, as "interviews" is).
     """
     phrase: list[str] = []
-    for w, _ in words[index + 1 : index + 7]:
+    for w in words[index + 1 : index + 7]:
         if not phrase and w in _PHRASE_SKIP:
             continue
         if not w[0].isalpha() or w in _PHRASE_STOPS or len(phrase) == 4:
             break
         listed = w in lx.OUTPUT_NOUNS or w in lx.OUTCOME_NOUNS
-        if not listed and lx.verb_base(w) is not None and phrase:
+        if not listed and phrase and w in lx.VERB_FORMS:
             break
         phrase.append(w)
     return phrase[-1] if phrase else None
@@ -182,66 +189,58 @@ def _counted_noun(words: list[tuple[str, int]], index: int) -> str | None:
 def _head(slot: list[str]) -> str | None:
     """The head noun of an object slot: its last word that is not a trailing participle ("posts published")."""
     for w in reversed(slot):
-        if w in lx.OUTPUT_NOUNS or w in lx.OUTCOME_NOUNS or lx.verb_base(w) is None:
+        if w in lx.OUTPUT_NOUNS or w in lx.OUTCOME_NOUNS or w not in lx.VERB_FORMS:
             return w
     return slot[-1] if slot else None
 
 
 def read(text: str, mentions: Sequence[MentionLike], *, placeholder: bool = False) -> Reading:
-    """Read ``text`` (a key result without its list label); ``mentions`` are the parser's numbers in it."""
+    """Read ``text`` (a key result without its list label).
+
+    ``mentions`` are the parser's numbers in it that are quantities (see ``meaningful``).
+    """
     lower = text.lower()
-    spans = [(m.group(0), m.start()) for m in _TOKEN_RE.finditer(lower)]
-    words = [w for w, _ in spans]
-    r = Reading(text=text, lower=lower, words=words)
-    r.placeholder = placeholder or bool(_PLACEHOLDER_RE.search(text))
-    r.relative_word = any(w in _RELATIVE_WORDS for w in words)
-
-    _find_lead(r, spans)
-    slot_end = _slot_end(spans, r.lead_index)
+    words: list[str] = _TOKEN_RE.findall(lower)
+    wordset = frozenset(words)
+    r = Reading(text=text, lower=lower, words=words, wordset=wordset, placeholder=placeholder,
+                relative_word=not wordset.isdisjoint(_RELATIVE_WORDS))
+    _find_lead(r)
     if r.lead is not None:
-        r.slot = [w for w, _ in spans[r.lead_index + 1 : slot_end] if w[0].isalpha()]
+        end = len(words)
+        for j in range(r.lead_index + 1, len(words)):
+            if words[j] in _SLOT_STOPS:
+                end = j
+                break
+        r.slot_end = end
+        r.slot = [w for w in words[r.lead_index + 1 : end] if w[0].isalpha()]
         r.head = _head(r.slot)
-        source = text if len(text) == len(lower) else lower
-        begin = spans[r.lead_index + 1][1] if r.lead_index + 1 < len(spans) else len(source)
-        stop = spans[slot_end][1] if slot_end < len(spans) else len(source)
-        r.slot_text = source[begin:stop].strip()
-
-    for m in meaningful(text, mentions):
-        idx = next((i for i, (_, pos) in enumerate(spans) if pos + len(spans[i][0]) > m.start), len(spans) - 1)
-        noun = _counted_noun(spans, idx)
+    for m in mentions:
+        idx = min(len(_TOKEN_RE.findall(lower, 0, m.start)), len(words) - 1)
         unit = (m.unit or "").lower() or None
-        in_object = r.lead is not None and r.lead_index < idx < slot_end
-        r.quantities.append(_classify(m.raw, unit, noun, in_object, r.lead))
-
-    _read_subject(r, spans)
+        in_object = r.lead_index < idx < r.slot_end
+        r.quantities.append(_classify(m.raw, unit, _counted_noun(words, idx), in_object, r.lead))
+    if r.lead is None:
+        _read_subject(r)
     return r
 
 
-def _find_lead(r: Reading, spans: list[tuple[str, int]]) -> None:
-    for i, (w, _) in enumerate(spans[:8]):
+def _find_lead(r: Reading) -> None:
+    words = r.words
+    for i, w in enumerate(words[:8]):
         if w in lx.LEAD_FILLER or (w.endswith("ly") and len(w) > 4 and w not in lx.VERB_FORMS):
             continue
-        base = lx.verb_base(w)
+        base = lx.VERB_FORMS.get(w)
         if base is None:
             return
-        nxt = spans[i + 1][0] if i + 1 < len(spans) else ""
+        nxt = words[i + 1] if i + 1 < len(words) else ""
         if base in lx.ACTIVITY_VERBS and base not in lx.OUTCOME_VERBS and nxt in _COMPOUND_HEADS:
             return  # "Test coverage at 80%", "Release frequency": a noun compound, not an imperative
-        if w.endswith("ing") and nxt and nxt not in ("the", "a", "an", "our", "all", "new") and not nxt[0].isdigit():
+        if w.endswith("ing") and nxt and nxt not in _ARTICLES and not nxt[0].isdigit():
             return  # a gerund used as a noun: "Onboarding completion rate", "Hiring pipeline"
         if (w != base and w.endswith(("ed", "en"))) or w in ("held", "built", "sent", "written", "won", "kept"):
             return  # "Launched the app": a report, read as a state below
         r.lead, r.lead_index = base, i
         return
-
-
-def _slot_end(spans: list[tuple[str, int]], lead_index: int) -> int:
-    if lead_index < 0:
-        return -1
-    for j in range(lead_index + 1, len(spans)):
-        if spans[j][0] in _SLOT_STOPS:
-            return j
-    return len(spans)
 
 
 def _classify(raw: str, unit: str | None, noun: str | None, in_object: bool, lead: str | None) -> Quantity:
@@ -261,10 +260,8 @@ def _classify(raw: str, unit: str | None, noun: str | None, in_object: bool, lea
     return Quantity(raw=raw, unit=unit, noun=noun, in_object=in_object, outcome=outcome, output=output)
 
 
-def _read_subject(r: Reading, spans: list[tuple[str, int]]) -> None:
+def _read_subject(r: Reading) -> None:
     """Participation subjects ("80% of engineers complete ...") and completed states ("App launched")."""
-    if r.lead is not None:
-        return
     words = r.words
     first = 0
     while first < len(words) and words[first] in ("at", "least", "over", "more", "than", "only", "kr", "a", "the"):
@@ -295,6 +292,9 @@ def _read_subject(r: Reading, spans: list[tuple[str, int]]) -> None:
 
 def segments(text: str) -> list[str]:
     """``text`` split where it joins separate results ("... and ...", "; ", ", reduce ..."), ranges kept whole."""
+    low = text.lower()
+    if not any(joint in low for joint in _JOINTS):
+        return [text]
     out: list[str] = []
     for part in _SPLIT_RE.split(_BETWEEN_RE.sub("between ", text)):
         pieces = part.split(", ")

@@ -208,7 +208,13 @@ def tokens(text: str) -> list[str]:
 
 def strip_label(text: str) -> str:
     """``text`` without a leading list marker or label such as ``KR1:`` or ``2.``."""
+    text = text.strip()
+    if text[:1].lower() not in _LABEL_STARTS:
+        return text  # most key results: no need to run the pattern
     return LABEL_RE.sub("", text, count=1).strip()
+
+
+_LABEL_STARTS = frozenset("-*•+0123456789kko")
 
 
 def verb_base(word: str) -> str | None:

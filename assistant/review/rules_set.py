@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from assistant.review.context import Env, Hit
 from assistant.review.suggest import quote
 
 SetRule = Callable[[Env], list[Hit]]
-
-_NON_WORD = re.compile(r"[^a-z0-9%$€£]+")
 
 
 def objective_count(env: Env) -> list[Hit]:
@@ -52,7 +49,7 @@ def duplicate_kr(env: Env) -> list[Hit]:
     hits: list[Hit] = []
     for o in env.objectives:
         for k in o.key_results:
-            key = _NON_WORD.sub(" ", k.text.lower()).strip()
+            key = " ".join(w.rstrip(".,") for w in k.reading.words)
             if not key:
                 continue
             first = seen.setdefault(key, k.path)

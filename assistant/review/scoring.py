@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from assistant.okr import Finding, KeyResultVerdict, ObjectiveVerdict, Severity, Verdict
-from assistant.review.context import Env
+from assistant.review.context import Env, trusted
 
 ITEM_COST = {Severity.ERROR: 45, Severity.WARNING: 15, Severity.INFO: 0}
 SET_COST = {Severity.ERROR: 20, Severity.WARNING: 5, Severity.INFO: 0}
@@ -54,7 +54,7 @@ def verdicts(env: Env, counts: dict[str, dict[Severity, int]]) -> list[Objective
     out: list[ObjectiveVerdict] = []
     for o in env.objectives:
         krs = [
-            KeyResultVerdict.model_construct(path=k.path, text=k.kr.text, verdict=_verdict(counts.get(k.path)))
+            trusted(KeyResultVerdict, {"path": k.path, "text": k.kr.text, "verdict": _verdict(counts.get(k.path))})
             for k in o.key_results
         ]
         own = _verdict(counts.get(o.path))
@@ -62,7 +62,8 @@ def verdicts(env: Env, counts: dict[str, dict[Severity, int]]) -> list[Objective
             own = Verdict.FAIL
         elif any(v.verdict is not Verdict.PASS for v in krs) and own is Verdict.PASS:
             own = Verdict.WEAK
-        out.append(ObjectiveVerdict.model_construct(path=o.path, title=o.objective.title, verdict=own, key_results=krs))
+        values = {"path": o.path, "title": o.objective.title, "verdict": own, "key_results": krs}
+        out.append(trusted(ObjectiveVerdict, values))
     return out
 
 

@@ -1,25 +1,21 @@
-"""Fixtures for the retrieval tests: a real store on tmp_path, and generated documents of every format."""
+"""Fixtures for the retrieval tests: a real store on tmp_path, sample documents, the real `okr` command."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from retrieval_documents import OKR, REPO
 
 from assistant.config import Settings
-
-REPO = Path(__file__).resolve().parents[2]
-OKR = [sys.executable, "-c", "from assistant.cli import main; main()"]
+from assistant.retrieval.store import Store, open_store
 
 
 @pytest.fixture
-def store(settings: Settings):  # type: ignore[no-untyped-def]
-    from assistant.retrieval.store import open_store
-
+def store(settings: Settings) -> Store:
     return open_store(settings)
 
 

@@ -1,8 +1,13 @@
-"""Generated documents for the retrieval tests (PDF via fpdf2 and pypdf, DOCX via python-docx)."""
+"""Helpers for the retrieval tests: generated documents (PDF via fpdf2 and pypdf, DOCX via python-docx), and
+how to run the real `okr` command."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+OKR = [sys.executable, "-c", "from assistant.cli import main; main()"]
 
 
 def make_pdf(path: Path, sections: list[tuple[str, str]], *, title: str | None = None) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from assistant.retrieval.chunking import Section, chunk_sections
@@ -62,7 +64,7 @@ def test_nothing_is_lost_between_chunks_of_a_long_section() -> None:
 def test_consecutive_chunks_of_a_long_section_overlap() -> None:
     chunks = chunk_sections("doc", [Section(("H",), _long_section(60))])
     assert len(chunks) >= 3
-    for before, after in zip(chunks, chunks[1:], strict=False):
+    for before, after in itertools.pairwise(chunks):
         first_sentence = after.text.split(".")[0]
         assert first_sentence in before.text, "the next chunk should repeat the tail of the one before"
 

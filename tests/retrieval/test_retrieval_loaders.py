@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from retrieval_documents import make_docx, make_encrypted_pdf, make_image_pdf, make_pdf
 
 from assistant.errors import InputError, PayloadTooLarge, UnsupportedFormat
 from assistant.retrieval.loaders import document_format, parse_document, parse_markdown, read_document
-
-from retrieval_documents import make_docx, make_encrypted_pdf, make_image_pdf, make_pdf
 
 
 def _load(path: Path) -> list[tuple[tuple[str, ...], str]]:

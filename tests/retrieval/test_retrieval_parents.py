@@ -49,7 +49,7 @@ def test_ids_given_in_the_file_are_kept(store: Store) -> None:
     parents = store.import_parents(_company())
     assert [p.id for p in parents] == ["CO-1", "CO-2", "CO-3"]
     listed = store.list_parents()
-    assert [(p.id, p.level, p.period, p.owner) for p in listed][0] == ("CO-1", Level.COMPANY, "2027", "CEO")
+    assert (listed[0].id, listed[0].level, listed[0].period, listed[0].owner) == ("CO-1", Level.COMPANY, "2027", "CEO")
     assert [kr.id for kr in listed[0].key_results] == ["CO-1.KR1", "CO-1.KR2"]
     assert store.parent_ids() == {"CO-1", "CO-1.KR1", "CO-1.KR2", "CO-2", "CO-2.KR1", "CO-2.KR2", "CO-3", "CO-3.KR1"}
 
@@ -106,7 +106,7 @@ def test_get_parent_by_objective_or_key_result_id(store: Store) -> None:
 def test_suggestions_are_ranked_by_meaning(store: Store) -> None:
     store.import_parents(_company())
     reliability = store.suggest_parents("We run the on-call rotation and keep the scheduling API up", k=3)
-    assert [m.id for m in reliability][0] == "CO-2"
+    assert reliability[0].id == "CO-2"
     assert reliability[0].score > reliability[1].score
     europe = store.suggest_parents("Localise onboarding so European trials convert to paid plans", k=1)
     assert [(m.id, m.title) for m in europe] == [("CO-1", "Win the European field service market")]
