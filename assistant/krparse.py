@@ -14,9 +14,9 @@ from functools import lru_cache
 
 from assistant.krtext import lexicon as lx
 from assistant.krtext.clauses import BASELINE, CHANGE, TARGET, Clause, direction
-from assistant.krtext.dates import Period, parse_period
 from assistant.krtext.metric import Part, read_parts
 from assistant.krtext.model import NUM, KRFacts, NumberMention, Token
+from assistant.krtext.periods import Period, parse_period
 from assistant.krtext.tokens import tokenize
 from assistant.okr import Direction, KeyResult, NumberRole
 
@@ -25,6 +25,7 @@ __all__ = ["KRFacts", "NumberMention", "enrich_key_result", "numbers_in", "parse
 _DIRECTIONS = {lx.INC: Direction.INCREASE, lx.DEC: Direction.DECREASE, lx.KEEP: Direction.MAINTAIN,
                lx.DONE: Direction.ACHIEVE}
 _ROLES = {BASELINE: NumberRole.BASELINE, TARGET: NumberRole.TARGET, CHANGE: NumberRole.TARGET}
+_MEMO_MAX_CHARS = 2000  # longer texts are read every time rather than kept
 
 
 def parse_kr_text(text: str, *, period: str | None = None) -> KRFacts:
@@ -39,10 +40,14 @@ def parse_kr_text(text: str, *, period: str | None = None) -> KRFacts:
         ``KRFacts``; fields the text does not give are None (``metric_count`` 0 when there is no metric).
         Reading is memoised on ``(text, period)``; each call returns its own ``KRFacts`` and ``numbers`` list.
     """
-    facts = _read_cached(text, period)
+    if len(text) <= _MEMO_MAX_CHARS:
+        facts = _read_cached(text, period)
+    else:
+        facts = read_kr_text(text, parse_period(period))
     return KRFacts(
-        facts.metric, facts.direction, facts.baseline, facts.target, facts.unit, facts.due, list(facts.numbers),
-        facts.placeholder, facts.relative, facts.comparator, facts.metric_count,
+        metric=facts.metric, direction=facts.direction, baseline=facts.baseline, target=facts.target,
+        unit=facts.unit, due=facts.due, numbers=list(facts.numbers), placeholder=facts.placeholder,
+        relative=facts.relative, comparator=facts.comparator, metric_count=facts.metric_count,
     )
 
 
@@ -154,7 +159,7 @@ def _target(clause: Clause, cls: str | None, baseline: float | None) -> tuple[fl
         if amount is None:
             return None, None, True
         if baseline is not None and cls in (lx.INC, lx.DEC):
-            return _apply(baseline, amount, change.unit, base_unit, cls), base_unit or _unit_of(change), False
+            return _apply(baseline, amount, change.unit, cls), base_unit or _unit_of(change), False
         return amount, change.unit, True
     if clause.factor is not None:
         if baseline is not None:
@@ -163,13 +168,15 @@ def _target(clause: Clause, cls: str | None, baseline: float | None) -> tuple[fl
     return None, base_unit, False
 
 
-def _apply(baseline: float, amount: float, unit: str | None, base_unit: str | None, cls: str) -> float:
+def _apply(baseline: float, amount: float, unit: str | None, cls: str) -> float:
+    """``baseline`` moved by ``amount``: "x" multiplies (or divides for a decrease), "%" is relative to the
+    baseline, anything else ("pp", "points", the baseline's own unit) adds or subtracts."""
     sign = 1.0 if cls == lx.INC else -1.0
     if unit == "x":
         result = baseline * amount if cls == lx.INC or amount < 1 else baseline / amount
-    elif unit == "%" :
+    elif unit == "%":
         result = baseline * (1 + sign * amount / 100)
-    else:  # "pp", "points", or the baseline's own unit: additive
+    else:
         result = baseline + sign * amount
     return round(result, 9)
 
@@ -180,4 +187,5 @@ def _unit_of(change: Token) -> str | None:
 
 def _mention(tok: Token) -> NumberMention:
     role = _ROLES.get(tok.role or "", NumberRole.OTHER)
-    return NumberMention(tok.value if tok.value is not None else 0.0, tok.low, tok.start, tok.end, role, tok.unit)
+    value = tok.value if tok.value is not None else 0.0
+    return NumberMention(value, tok.low, tok.start, tok.end, role, tok.unit)

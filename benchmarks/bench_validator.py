@@ -4,6 +4,12 @@
 
 Prints the figures and writes ``validator.json``. Target (issue 2, section 8): at least 20,000 KRs/s for
 ``review()`` (parse facts, run every rule, score, verdicts). A figure, not a timed test.
+
+Both wall-clock and CPU-time throughput are reported: on a shared machine the process gets only part of its
+core, and CPU time (``time.process_time``) is the figure that compares across runs. ``parse_kr_text`` alone is
+measured too, since the parser's share bounds what the rules can reach; and ``calibration_s`` (a fixed
+pure-Python loop) lets figures from different machines be compared. Every text is distinct and the corpus is
+larger than the parser's cache, so no round is served from a cache.
 """
 
 from __future__ import annotations
@@ -13,11 +19,12 @@ import json
 import os
 import platform
 import random
-import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from assistant.krparse import parse_kr_text
 from assistant.okr import KeyResult, Objective, OKRSet
 from assistant.policy import get_policy
 from assistant.review import check, render_report, review
@@ -46,6 +53,8 @@ _TEMPLATES = (
 )
 _TOPICS = ("security", "billing", "analytics", "mobile", "search", "payments", "privacy", "accessibility")
 _PRODUCTS = ("mobile app", "partner portal", "public API", "self-serve checkout", "usage dashboard")
+_SEGMENTS = ("SMB", "mid-market", "enterprise", "public sector", "education", "healthcare", "retail", "fintech",
+             "logistics", "manufacturing", "media", "nonprofit")
 _AIMS = ("Make onboarding effortless", "Win the trust of enterprise buyers", "Make support a reason to stay",
          "Keep the platform fast", "Become the default analytics tool")
 _REGIONS = ("EMEA", "North America", "APAC", "LATAM", "the Nordics")
@@ -54,22 +63,26 @@ _REGIONS = ("EMEA", "North America", "APAC", "LATAM", "the Nordics")
 def corpus(n_krs: int, *, seed: int = 7, krs_per_objective: int = 3, objectives_per_set: int = 4) -> list[OKRSet]:
     """Sets of generated key results: varied wording and numbers, so no two texts repeat by construction."""
     rng = random.Random(seed)
+    seen: set[str] = set()
     sets: list[OKRSet] = []
     made = 0
     while made < n_krs:
         objectives = []
-        for o in range(objectives_per_set):
+        for _ in range(objectives_per_set):
             krs = []
             for _ in range(krs_per_objective):
                 if made >= n_krs:
                     break
-                a = rng.randrange(100, 50_000)
-                template = rng.choice(_TEMPLATES)
-                text = template.format(
-                    metric=rng.choice(_METRICS), a=a, b=a + rng.randrange(10, 20_000), p=rng.randrange(2, 60),
-                    q=rng.randrange(1, 30), ms=rng.randrange(80, 900), n=rng.randrange(2, 9),
-                    topic=rng.choice(_TOPICS), product=rng.choice(_PRODUCTS), region=rng.choice(_REGIONS),
-                )
+                text = ""
+                while not text or text in seen:  # every text distinct: no cache can serve a repeat
+                    a = rng.randrange(100, 50_000)
+                    text = rng.choice(_TEMPLATES).format(
+                        metric=rng.choice(_METRICS), a=a, b=a + rng.randrange(10, 20_000), p=rng.randrange(2, 60),
+                        q=rng.randrange(1, 30), ms=rng.randrange(80, 900), n=rng.randrange(2, 9),
+                        topic=rng.choice(_TOPICS), product=rng.choice(_PRODUCTS),
+                        region=f"{rng.choice(_REGIONS)} {rng.choice(_SEGMENTS)}",
+                    )
+                seen.add(text)
                 krs.append(KeyResult(text=text, owner=rng.choice((None, "ana", "raj"))))
                 made += 1
             if krs:
@@ -87,14 +100,32 @@ def _pin_one_core() -> str:
     return "not pinned (no sched_setaffinity)"
 
 
-def _time(fn: object, sets: list[OKRSet], rounds: int) -> list[float]:
-    times = []
+def _time(fn: Callable[[OKRSet], object], sets: list[OKRSet], rounds: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of ``rounds`` passes of ``fn`` over ``sets``."""
+    wall, cpu = [], []
     for _ in range(rounds):
-        start = time.perf_counter()
+        w, c = time.perf_counter(), time.process_time()
         for s in sets:
-            fn(s)  # type: ignore[operator]
-        times.append(time.perf_counter() - start)
-    return times
+            fn(s)
+        cpu.append(time.process_time() - c)
+        wall.append(time.perf_counter() - w)
+    return wall, cpu
+
+
+def calibration() -> float:
+    """CPU seconds of a fixed pure-Python loop (about 0.4 s on a 2023 laptop core)."""
+    start = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - start
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,40 +139,56 @@ def main(argv: list[str] | None = None) -> int:
     sets = corpus(args.krs)
     n_krs = sum(len(o.key_results) for s in sets for o in s.objectives)
     policy = get_policy("default")
-    review(sets[0], policy=policy)  # warm the regex caches
+    review(sets[0], policy=policy)  # warm up: first calls compile the patterns
+    texts = [(k.text, s.period) for s in sets for o in s.objectives for k in o.key_results]
 
-    review_times = _time(lambda s: review(s, policy=policy), sets, args.rounds)
-    check_times = _time(lambda s: check(s, policy=policy), sets, args.rounds)
+    review_wall, review_cpu = _time(lambda s: review(s, policy=policy), sets, args.rounds)
+    check_wall, check_cpu = _time(lambda s: check(s, policy=policy), sets, args.rounds)
+    parse_cpu = []
+    for _ in range(args.rounds):
+        c = time.process_time()
+        for text, period in texts:
+            parse_kr_text(text, period=period)
+        parse_cpu.append(time.process_time() - c)
     reports = [review(s, policy=policy) for s in sets]
-    start = time.perf_counter()
+    start = time.process_time()
     for r in reports:
         render_report(r, "json")
-    json_time = time.perf_counter() - start
+    json_cpu = time.process_time() - start
     findings = sum(len(r.findings) for r in reports)
+    calib = calibration()
 
-    best = min(review_times)
+    best_wall, best_cpu = min(review_wall), min(review_cpu)
+    parse_us = min(parse_cpu) / n_krs * 1e6
     result = {
         "benchmark": "validator",
         "krs": n_krs,
         "sets": len(sets),
         "findings": findings,
         "rounds": args.rounds,
-        "review_seconds_best": round(best, 4),
-        "review_seconds_median": round(statistics.median(review_times), 4),
-        "review_krs_per_s": round(n_krs / best),
-        "review_krs_per_s_median": round(n_krs / statistics.median(review_times)),
-        "check_krs_per_s": round(n_krs / min(check_times)),
-        "render_json_krs_per_s": round(n_krs / json_time) if json_time else None,
+        "review_krs_per_s_wall": round(n_krs / best_wall),
+        "review_krs_per_s_cpu": round(n_krs / best_cpu),
+        "review_us_per_kr_cpu": round(best_cpu / n_krs * 1e6, 1),
+        "parse_us_per_kr_cpu": round(parse_us, 1),
+        "rules_us_per_kr_cpu": round(best_cpu / n_krs * 1e6 - parse_us, 1),
+        "check_krs_per_s_cpu": round(n_krs / min(check_cpu)),
+        "check_krs_per_s_wall": round(n_krs / min(check_wall)),
+        "render_json_krs_per_s_cpu": round(n_krs / json_cpu) if json_cpu else None,
         "target_krs_per_s": TARGET_KRS_PER_S,
-        "meets_target": n_krs / best >= TARGET_KRS_PER_S,
+        "meets_target_cpu": n_krs / best_cpu >= TARGET_KRS_PER_S,
+        "calibration_s": round(calib, 3),
+        "load_average": _load(),
         "cpu": pinned,
         "python": sys.version.split()[0],
         "machine": platform.machine(),
     }
-    print(f"validator: {n_krs:,} KRs in {len(sets):,} sets, {findings:,} findings ({pinned})")
-    print(f"  review(): {result['review_krs_per_s']:,} KRs/s best, {result['review_krs_per_s_median']:,} median "
-          f"(target {TARGET_KRS_PER_S:,}: {'met' if result['meets_target'] else 'NOT met'})")
-    print(f"  check():  {result['check_krs_per_s']:,} KRs/s;  render json: {result['render_json_krs_per_s']:,} KRs/s")
+    print(f"validator: {n_krs:,} KRs in {len(sets):,} sets, {findings:,} findings ({pinned}, load {result['load_average']})")
+    print(f"  review(): {result['review_krs_per_s_cpu']:,} KRs/s of CPU time, {result['review_krs_per_s_wall']:,} KRs/s wall "
+          f"(target {TARGET_KRS_PER_S:,}: {'met' if result['meets_target_cpu'] else 'NOT met'})")
+    print(f"  per KR: {result['review_us_per_kr_cpu']} us CPU = parser {result['parse_us_per_kr_cpu']} us + reading, "
+          f"rules, score {result['rules_us_per_kr_cpu']} us")
+    print(f"  check(): {result['check_krs_per_s_cpu']:,} KRs/s CPU; render json: {result['render_json_krs_per_s_cpu']:,} KRs/s CPU")
+    print(f"  calibration loop: {calib:.3f} s CPU (about 0.4 s on a 2023 laptop core)")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "validator.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"  wrote {args.out / 'validator.json'}")

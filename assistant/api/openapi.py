@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from assistant.okr import OKRSet
+from assistant.okr import DraftEvent, OKRSet
 
 INPUT_SUFFIX = "In"
 
@@ -26,6 +26,34 @@ def input_schemas() -> dict[str, Any]:
     defs = schema.pop("$defs", {})
     components = {f"{name}{INPUT_SUFFIX}": value for name, value in defs.items()}
     components[f"OKRSet{INPUT_SUFFIX}"] = schema
+    return components
+
+
+def _json_data(ref: str) -> dict[str, Any]:
+    return {"type": "string", "contentMediaType": "application/json", "contentSchema": {"$ref": ref}}
+
+
+def stream_schemas(existing: dict[str, Any]) -> dict[str, Any]:
+    """``DraftStreamEvent``: one server-sent event of ``POST /drafts/stream``, with its JSON data's schema.
+
+    The output models it uses (Objective, DraftResult...) are already components; only missing ones are added.
+    """
+    schema = DraftEvent.model_json_schema(ref_template="#/components/schemas/{model}", mode="serialization")
+    components = {name: value for name, value in schema.pop("$defs", {}).items() if name not in existing}
+    components["DraftEvent"] = schema
+
+    def event(names: list[str], ref: str) -> dict[str, Any]:
+        return {"type": "object", "required": ["event", "data"],
+                "properties": {"event": {"enum": names}, "data": _json_data(ref)}}
+
+    components["DraftStreamEvent"] = {
+        "description": "One event: progress (the DraftEvent), then the result (the DraftResult) or an error.",
+        "oneOf": [
+            event(["step", "objective", "repair"], "#/components/schemas/DraftEvent"),
+            event(["result"], "#/components/schemas/DraftResult"),
+            event(["error"], "#/components/schemas/ErrorBody"),
+        ],
+    }
     return components
 
 
@@ -47,6 +75,7 @@ def openapi_builder(app: FastAPI, *, secured: bool, version: str) -> Callable[[]
         )
         components = document.setdefault("components", {})
         components.setdefault("schemas", {}).update(input_schemas())
+        components["schemas"].update(stream_schemas(components["schemas"]))
         if secured:
             components["securitySchemes"] = {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "One of the server's OKR_API_KEYS."}

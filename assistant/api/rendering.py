@@ -59,10 +59,17 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["markdown"] = markdown_html
-    env.filters["pct"] = lambda value: f"{round(float(value) * 100)}%"
+    env.filters["number"] = format_number
     env.globals["version"] = app_version()
     env.globals["rule_ids"] = RULE_IDS
     return env
+
+
+def format_number(value: float) -> str:
+    """1234567.0 -> '1,234,567'; 11.2 -> '11.2' (no exponents, no trailing zeros)."""
+    if abs(value) >= 1000:
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:.4f}".rstrip("0").rstrip(".") or "0"
 
 
 def _root(scope: Scope) -> str:

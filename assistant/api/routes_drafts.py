@@ -68,8 +68,8 @@ async def create_draft(body: DraftRequest, llm: LLMDep, store: StoreDep, policy:
     summary="Draft team OKRs, streamed",
     description=STREAM_DOC,
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},
-                     "description": "The draft's events."}, **DRAFT_ERRORS},
+    responses={200: {"content": {"text/event-stream": {"schema": {"$ref": "#/components/schemas/DraftStreamEvent"}}},
+                     "description": "The draft's events, one DraftStreamEvent each."}, **DRAFT_ERRORS},
 )
 async def stream_draft(body: DraftRequest, llm: LLMDep, store: StoreDep, policy: PolicyDep) -> StreamingResponse:
     run = drafter(body, llm=llm, store=store, policy=policy)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -29,10 +30,13 @@ from assistant.okr import (
     ParentKind,
 )
 
-FUNCTIONS = frozenset(
-    "engineering product design data sales marketing support success people finance operations security legal"
-    .split()
-)
+if TYPE_CHECKING:
+    from assistant.policy import Policy
+
+FUNCTIONS = frozenset({
+    "engineering", "product", "design", "data", "sales", "marketing", "support", "success", "people", "finance",
+    "operations", "security", "legal",
+})
 MATURITIES = frozenset({"new", "established"})
 
 
@@ -112,20 +116,6 @@ class Exercise(_Model):
     parent_choices: list[str] = Field(default_factory=list, description="align: parent ids offered.")
     workshop: bool = False  # built from a team's own file, not from the shipped files
 
-    @field_validator("function")
-    @classmethod
-    def _function(cls, value: str) -> str:
-        if value not in FUNCTIONS:
-            raise ValueError(f"unknown function {value!r}; use one of {', '.join(sorted(FUNCTIONS))}")
-        return value
-
-    @field_validator("maturity")
-    @classmethod
-    def _maturity(cls, value: str) -> str:
-        if value not in MATURITIES:
-            raise ValueError(f"maturity must be new or established, not {value!r}")
-        return value
-
     @field_validator("rules", "distractors")
     @classmethod
     def _rule_ids(cls, value: list[str]) -> list[str]:
@@ -138,6 +128,10 @@ class Exercise(_Model):
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Exercise:
+        if not self.workshop and self.function not in FUNCTIONS:
+            raise ValueError(f"unknown function {self.function!r}; use one of {', '.join(sorted(FUNCTIONS))}")
+        if not self.workshop and self.maturity not in MATURITIES:
+            raise ValueError(f"maturity must be new or established, not {self.maturity!r}")
         if self.kind is Kind.SPOT and len(self.distractors) < 2:
             raise ValueError("a spot exercise needs at least two distractors")
         if set(self.distractors) & set(self.rules):
@@ -153,10 +147,16 @@ class Exercise(_Model):
 
     @property
     def item_label(self) -> str:
-        return {Scope.KR: "key result", Scope.OBJECTIVE: "objective", Scope.SET: "OKRs"}[self.scope]
+        return {Scope.KR: "key result", Scope.OBJECTIVE: "objective", Scope.SET: "set"}[self.scope]
 
     def known_parents(self) -> list[Parent]:
         return quill_parents() if self.context.parents == "quill" else []
+
+    def policy(self) -> Policy:
+        """The rule policy the exercise is graded under (the default profile for the shipped exercises)."""
+        from assistant.policy import get_policy
+
+        return get_policy("default")
 
     def build_set(self, item: str) -> tuple[OKRSet, str]:
         """The exercise's context with ``item`` in the flawed item's place, and the path of that item.

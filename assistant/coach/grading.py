@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.coach.exercises import Exercise, Kind, Scope, in_scope, parent_text
+from assistant.coach.exercises import Exercise, Kind, in_scope, parent_text
 from assistant.coach.meaning import MEANING_THRESHOLD, Similarity, meaning_similarity, references
 from assistant.errors import InputError, ParseError
 from assistant.okr import AlignmentType, Finding, Severity
@@ -19,8 +19,8 @@ from assistant.review.catalogue import CATALOGUE, rule_info
 
 _ORDER = {rule.id: i for i, rule in enumerate(CATALOGUE)}
 TYPES = {
-    AlignmentType.EXPLICIT.value: "explicit: the team takes a parent key result on as its own objective",
-    AlignmentType.DIRECTIONAL.value: "directional: the team sets its own objective that contributes to a parent",
+    AlignmentType.EXPLICIT.value: "the team takes a parent key result on as its own objective",
+    AlignmentType.DIRECTIONAL.value: "the team sets its own objective that contributes to a parent",
 }
 
 
@@ -56,7 +56,7 @@ def scoped_findings(exercise: Exercise, item: str) -> list[Finding]:
     from assistant.review import check
 
     okr_set, path = exercise.build_set(item)
-    findings = check(okr_set, known_parents=exercise.known_parents() or None)
+    findings = check(okr_set, policy=exercise.policy(), known_parents=exercise.known_parents() or None)
     return [f for f in findings if in_scope(path, f.path, exercise.scope)]
 
 
@@ -146,9 +146,9 @@ def grade_align(exercise: Exercise, answer: Answer) -> Grade:
         lines.append(f"Parent: {parent} ({parent_text(parent)}) is not what this objective moves; it serves "
                      f"{want.parent} ({parent_text(want.parent)}).")
     if type_ok:
-        lines.append(f"Type: right, {TYPES[kind.value]}.")
+        lines.append(f"Type: right, {kind.value}: {TYPES[kind.value]}.")
     else:
-        lines.append(f"Type: not {kind.value}. It is {TYPES[want.type.value]}.")
+        lines.append(f"Type: not {kind.value}. It is {want.type.value}: {TYPES[want.type.value]}.")
     lines.append(f"Why: {exercise.explanation.strip()}")
     lines.append(f"Written out: {_show(exercise.rewrites[0])}")
     lines.append(f"Read {cite('objective-no-parent')}, and the guide page on alignment types.")

@@ -109,7 +109,10 @@ def _imperative(tokens: list[Token], i: int, hi: int) -> bool:
     """'Merge 200 community pull requests': an unknown word then a count of nouns reads as a command."""
     if i + 2 >= hi or tokens[i + 1].kind != NUM or tokens[i + 2].kind != WORD:
         return False
-    return tokens[i + 2].low not in lx.EDGE_WORDS and tokens[i + 2].low not in lx.METRIC_STOPS
+    noun = tokens[i + 2].low
+    if noun == "of" and i + 3 < hi and tokens[i + 3].kind == WORD:
+        noun = tokens[i + 3].low  # "Vaccinate 90% of eligible residents"
+    return noun not in lx.EDGE_WORDS and noun not in lx.METRIC_STOPS
 
 
 def _factor(tokens: list[Token], clause: Clause) -> None:
@@ -147,11 +150,13 @@ def _role(tokens: list[Token], i: int, clause: Clause, pending: list[int]) -> No
     prev = before[0].low if before else ""
     prev2 = before[1].low if len(before) > 1 else ""
     nxt = tokens[i + 1] if i + 1 < clause.hi and tokens[i + 1].kind == WORD else None
-    if prev == "of" and (prev2 == "out" or (i >= 2 and tokens[i - 2].kind == NUM and tokens[i - 1].low == "of")):
+    after_count = i >= 2 and tokens[i - 2].kind == NUM and tokens[i - 1].low == "of"
+    if prev == "of" and (prev2 == "out" or after_count):
         tok.role = OTHER  # "3 of 5 pilots", "4.2 out of 5": a denominator
         before[0].used = True
     elif clause.baseline is None and (
-        (prev in lx.BASELINE_BEFORE and not before[0].used) or (prev in _LINKS and prev2 in lx.BASELINE_BEFORE)
+        (prev in lx.BASELINE_BEFORE and not before[0].used)
+        or (prev in _LINKS and prev2 in lx.BASELINE_BEFORE)
     ):
         _mark(before, 2 if prev in _LINKS else 1)  # "from 5%", "currently 31", "baseline: 4.1"
         _set(clause, tok, BASELINE)
@@ -317,7 +322,7 @@ def direction(tokens: list[Token], clause: Clause, metric_words: list[str]) -> s
     if verb == lx.REACH:
         return lx.INC if clause.target is not None or clause.change is not None else lx.DONE
     change = clause.change
-    if change is not None and change.unit == "x" and change.value is not None and verb in (None, lx.ACT, lx.MOVE):
+    if change is not None and change.unit == "x" and change.value and verb in (None, lx.ACT, lx.MOVE):
         return lx.INC if change.value > 1 else lx.DEC  # "Handle 2x the ticket volume"
     if verb == lx.MOVE or (verb == lx.ACT and change is not None):
         return lx.DEC if any(w in lx.LOWER_IS_BETTER for w in metric_words) else lx.INC

@@ -4,23 +4,32 @@
 without a period it stays the label "end of Q2"; "in Q3 2027" is the period label "2027-Q3"; "within 90 days"
 is the duration label "90 days". Durations shorter than a month ("within 24 hours", "in 5 days") are service
 levels, not deadlines, and stay numbers; so are durations tied to an event ("within 30 days of signup").
-Quarters and halves are calendar ones: a fiscal calendar cannot be known from the text.
+Quarter, half and month arithmetic is in ``periods``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+
+from assistant.krtext.lexicon import words
+from assistant.krtext.periods import (
+    MONTH_NAMES,
+    At,
+    Period,
+    day_date,
+    full_year,
+    iso_date,
+    month_date,
+    quarter_or_half,
+    relative_part,
+    year_end,
+    year_for,
+)
 
 _MONTH_NUMBERS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
-_MONTH_NAMES = (
-    "", "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 _WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty": 20, "thirty": 30,
@@ -34,7 +43,8 @@ _MONTH = (
 )
 _YEAR = r"(?:19|20)\d{2}"
 _PREP_BEHIND = (
-    r"(?:(?<=by\ )|(?<=in\ )|(?<=of\ )|(?<=until\ )|(?<=before\ )|(?<=till\ )|(?<=through\ )|(?<=during\ )|(?<=-))"
+    r"(?:(?<=by\ )|(?<=in\ )|(?<=of\ )|(?<=until\ )|(?<=before\ )|(?<=till\ )|(?<=through\ )"
+    r"|(?<=during\ )|(?<=-))"
 )
 _NUMWORD = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
 _CORE = rf"""
@@ -49,8 +59,8 @@ _CORE = rf"""
   | (?P<yearquarter>{_YEAR}\s*[-/ ]?\s*[QH][1-4]\b)
   | (?P<ordinal>(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?(?:quarter|half)
       (?:\s+of\s+(?:the\s+year|{_YEAR}))?\b)
-  | (?P<relative>(?:the\s+)?(?:this|next|current|coming|the)\s+(?:fiscal\s+|calendar\s+)?(?:quarter|year|month)\b(?!-)
-      |(?<=of\ )(?:quarter|year|month)\b(?!-))
+  | (?P<relative>(?:the\s+)?(?:this|next|current|coming|the)\s+(?:fiscal\s+|calendar\s+)?
+      (?:quarter|year|month)\b(?!-)|(?<=of\ )(?:quarter|year|month)\b(?!-))
   | (?P<eo>EO[QYM]\b(?:\s*{_YEAR})?)
   | (?P<unitend>(?:quarter|year)[- ]end\b)
   | (?P<fiscal>(?:FY|CY)\s?['’]?(?:\d{{4}}|\d{{2}})\b)
@@ -65,90 +75,51 @@ _CORE = rf"""
 """
 _DEADLINE_RE = re.compile(
     r"(?<![\w-])"
-    r"(?:(?P<lead>no\s+later\s+than|ahead\s+of|as\s+of|by|before|until|till|through|thru|in|during|for|at|on|over|due)"
+    r"(?:(?P<lead>no\s+later\s+than|ahead\s+of|as\s+of|by|before|until|till|through|thru|in|during|for|at|on"
+    r"|over|due)"
     r"\s+(?:the\s+)?)?"
     r"(?:(?:the\s+)?(?P<edge>end|close|start|beginning|middle|mid)(?:\s+of|-)\s*(?:the\s+)?)?"
     r"(?:" + _CORE + ")",
     re.IGNORECASE | re.VERBOSE,
 )
 # Words that can hold a deadline: the deadline pattern is tried only around them.
-DATE_WORDS = frozenset(
-    (
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-        "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-        "dec", "q1", "q2", "q3", "q4", "h1", "h2", "eoq", "eoy", "eom", "quarter", "quarters", "year", "years",
-        "month", "months", "half", "quarter-end", "year-end", "day", "week",
-    )
+DATE_WORDS = words(
+    """january february march april may june july august september october november december jan feb mar apr
+    jun jul aug sep sept oct nov dec q1 q2 q3 q4 h1 h2 eoq eoy eom quarter quarters year years month months
+    half quarter-end year-end day week"""
 )
 # Words a deadline phrase can start with ("by the end of", "within the next", "this").
-DEADLINE_STARTS = frozenset(
-    (
-        "by", "before", "until", "till", "through", "thru", "in", "during", "for", "at", "on", "over", "due", "no",
-        "ahead", "as", "within", "inside", "the", "end", "close", "start", "beginning", "middle", "mid", "this",
-        "next", "current", "coming", "first", "second", "third", "fourth", "1st", "2nd", "3rd", "4th",
-    )
+DEADLINE_STARTS = words(
+    """by before until till through thru in during for at on over due no ahead as within inside the end close
+    start beginning middle mid this next current coming first second third fourth 1st 2nd 3rd 4th"""
 )
 # Without "by"/"in"/"end of", a quarter or fiscal year followed by a noun names that noun.
 _NAMING_KINDS = frozenset(("quarter", "yearquarter", "ordinal", "fiscal", "year", "eo"))
 _WORD_AFTER = re.compile(r"\s+([A-Za-z][\w-]*)")
-_FREE_AFTER = frozenset(("and", "or", "with", "while", "at", "in", "on", "for", "through", "across", "to", "vs"))
-_BY_LEADS = frozenset(("by", "before", "until", "till", "through", "thru", "due", "no later than", "ahead of"))
+_FREE_AFTER = words("and or with while at in on for through across to vs")
+_BY_LEADS = words("by before until till through thru due") | {"no later than", "ahead of"}
 
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _NUMERIC = re.compile(r"(\d{1,2})([/.])(\d{1,2})[/.](\d{4}|\d{2})")
 _YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_DAY_MONTH = re.compile(rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+({_YEAR}))?", re.IGNORECASE)
+_DAY_MONTH = re.compile(
+    rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+({_YEAR}))?", re.IGNORECASE
+)
 _MONTH_DAY = re.compile(rf"({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+({_YEAR}))?", re.IGNORECASE)
 _MONTH_YEAR = re.compile(rf"({_MONTH})(?:\s+({_YEAR}|['’]\d{{2}}))?", re.IGNORECASE)
 _QUARTER = re.compile(
-    r"(?:FY\s?['’]?(\d{2,4})\s*[-/ ]?\s*)?([QH])([1-4])(?:\s*[-/ ]?\s*(?:FY\s?)?['’]?(\d{4}|\d{2}))?", re.IGNORECASE
-)
-_YEAR_QUARTER = re.compile(r"(\d{4})\s*[-/ ]?\s*([QH])([1-4])", re.IGNORECASE)
-_ORDINAL_PART = re.compile(rf"(\w+)\s+(?:fiscal\s+)?(quarter|half)(?:\s+of\s+(?:the\s+year|({_YEAR})))?", re.IGNORECASE)
-_RELATIVE_PART = re.compile(
-    r"(?:the\s+)?(?:(this|next|current|coming|the)\s+)?(?:fiscal\s+|calendar\s+)?(quarter|year|month)", re.IGNORECASE
-)
-_FISCAL = re.compile(r"(FY|CY)\s?['’]?(\d{4}|\d{2})", re.IGNORECASE)
-_PERIOD = re.compile(
-    r"^\s*(?:FY\s?)?['’]?(?P<y>\d{4}|\d{2})\s*(?:[-/ ]?\s*(?:(?P<k>[QH])(?P<n>[1-4])|(?P<m>0?[1-9]|1[0-2])(?!\d)))?\s*$"
-    r"|^\s*(?P<k2>[QH])(?P<n2>[1-4])\s*[-/ ]?\s*(?:FY\s?)?['’]?(?P<y2>\d{4}|\d{2})\s*$",
+    r"(?:FY\s?['’]?(\d{2,4})\s*[-/ ]?\s*)?([QH])([1-4])(?:\s*[-/ ]?\s*(?:FY\s?)?['’]?(\d{4}|\d{2}))?",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """An OKR period reduced to what deadlines need: its year and, when given, its quarter, half or month."""
-
-    year: int
-    quarter: int | None = None
-    half: int | None = None
-    month: int | None = None
-
-    @property
-    def first_month(self) -> int:
-        if self.quarter:
-            return self.quarter * 3 - 2
-        if self.half:
-            return self.half * 6 - 5
-        return self.month or 1
-
-
-@lru_cache(maxsize=128)
-def parse_period(period: str | None) -> Period | None:
-    """``Period`` for "2027-Q2", "Q2 2027", "FY27", "2027", "2027-H1", "2027-04"; None for anything else."""
-    if not period:
-        return None
-    match = _PERIOD.match(period)
-    if match is None:
-        return None
-    year = _full_year(match["y"] or match["y2"])
-    kind, number = (match["k"] or match["k2"] or "").upper(), int(match["n"] or match["n2"] or 0)
-    if kind == "Q":
-        return Period(year, quarter=number)
-    if kind == "H":
-        return Period(year, half=min(number, 2))
-    return Period(year, month=int(match["m"]) if match["m"] else None)
+_YEAR_QUARTER = re.compile(r"(\d{4})\s*[-/ ]?\s*([QH])([1-4])", re.IGNORECASE)
+_ORDINAL_PART = re.compile(
+    rf"(\w+)\s+(?:fiscal\s+)?(quarter|half)(?:\s+of\s+(?:the\s+year|({_YEAR})))?", re.IGNORECASE
+)
+_RELATIVE_PART = re.compile(
+    r"(?:the\s+)?(?:(this|next|current|coming|the)\s+)?(?:fiscal\s+|calendar\s+)?(quarter|year|month)",
+    re.IGNORECASE,
+)
+_FISCAL = re.compile(r"(FY|CY)\s?['’]?(\d{4}|\d{2})", re.IGNORECASE)
 
 
 def deadline_at(text: str, pos: int, period: Period | None) -> tuple[int, str] | None:
@@ -191,111 +162,112 @@ def _resolve(match: re.Match[str], period: Period | None) -> str | None:
         return f"{int(match['ordn'])} {match['ordu'].lower()}s"
     if kind == "fromnow":
         return f"{int(match['fn'])} {match['fu'].lower()}s"
-    return _READERS[kind](core, lead, edge, by, start, period)
+    return _READERS[kind](core, At(lead, edge, by, start, period))
 
 
-def _read_iso(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+def _read_iso(core: str, at: At) -> str | None:
     m = _ISO.fullmatch(core)
-    return (_iso(int(m[1]), int(m[2]), int(m[3])) or core) if m else None
+    return (iso_date(int(m[1]), int(m[2]), int(m[3])) or core) if m else None
 
 
-def _read_numeric(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+def _read_numeric(core: str, at: At) -> str | None:
     m = _NUMERIC.fullmatch(core)
     if m is None:
         return None
-    a, b, year = int(m[1]), int(m[3]), _full_year(m[4])
+    a, b, year = int(m[1]), int(m[3]), full_year(m[4])
     if a > 12 or m[2] == ".":
-        return _iso(year, b, a) or core
+        return iso_date(year, b, a) or core
     if b > 12:
-        return _iso(year, a, b) or core
+        return iso_date(year, a, b) or core
     return core  # 03/04/2027: day and month cannot be told apart
 
 
-def _read_year_month(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
-    return _month(int(core[:4]), int(core[5:7]), by, start, label=True)
+def _read_year_month(core: str, at: At) -> str | None:
+    return month_date(int(core[:4]), int(core[5:7]), at.by, at.start, label=True)
 
 
-def _read_day_month(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+def _read_day_month(core: str, at: At) -> str | None:
     if m := _DAY_MONTH.fullmatch(core):
-        return _day(_month_number(m[2]), int(m[1]), m[3], period)
+        return day_date(_month_number(m[2]), int(m[1]), m[3], at.period)
     return None
 
 
-def _read_month_day(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+def _read_month_day(core: str, at: At) -> str | None:
     if m := _MONTH_DAY.fullmatch(core):
-        return _day(_month_number(m[1]), int(m[2]), m[3], period)
+        return day_date(_month_number(m[1]), int(m[2]), m[3], at.period)
     return None
 
 
-def _read_month(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+def _read_month(core: str, at: At) -> str | None:
     m = _MONTH_YEAR.fullmatch(core)
     if m is None:
         return None
     month = _month_number(m[1])
-    year = _full_year(m[2]) if m[2] else _year_for(period, month=month)
+    year = full_year(m[2]) if m[2] else year_for(at.period, month=month)
     if year is None:
-        name = _MONTH_NAMES[month]
-        return f"end of {name}" if by else f"start of {name}" if start else name
-    return _month(year, month, by, start, label=True)
+        name = MONTH_NAMES[month]
+        return f"end of {name}" if at.by else f"start of {name}" if at.start else name
+    return month_date(year, month, at.by, at.start, label=True)
 
 
-def _read_quarter(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+def _read_quarter(core: str, at: At) -> str | None:
     m = _QUARTER.fullmatch(core)
     if m is None:
         return None
     year_text = m[4] or m[1]
-    return _part(m[2].upper(), int(m[3]), _full_year(year_text) if year_text else None, by, start, period)
+    return quarter_or_half(m[2].upper(), int(m[3]), full_year(year_text) if year_text else None, at)
 
 
-def _read_year_quarter(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+def _read_year_quarter(core: str, at: At) -> str | None:
     m = _YEAR_QUARTER.fullmatch(core)
-    return _part(m[2].upper(), int(m[3]), int(m[1]), by, start, period) if m else None
+    return quarter_or_half(m[2].upper(), int(m[3]), int(m[1]), at) if m else None
 
 
-def _read_ordinal(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+def _read_ordinal(core: str, at: At) -> str | None:
     m = _ORDINAL_PART.fullmatch(core)
     number = _ORDINALS.get(m[1].lower()) if m else None
     if m is None or number is None:
         return None
     kind = "Q" if m[2].lower() == "quarter" else "H"
-    return _part(kind, min(number, 2) if kind == "H" else number, int(m[3]) if m[3] else None, by, start, period)
+    return quarter_or_half(kind, min(number, 2) if kind == "H" else number, int(m[3]) if m[3] else None, at)
 
 
-def _read_relative(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+def _read_relative(core: str, at: At) -> str | None:
     m = _RELATIVE_PART.fullmatch(core)
     if m is None:
         return None
     which = (m[1] or "the").lower()
     which = "next" if which == "coming" else "this" if which == "current" else which
-    if which == "the" and not (lead or edge):
+    if which == "the" and not (at.lead or at.edge):
         return None  # "the year" on its own is no deadline
-    return _relative_part(which, m[2].lower(), by, start, period)
+    return relative_part(which, m[2].lower(), at)
 
 
-def _read_eo(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+def _read_eo(core: str, at: At) -> str | None:
     unit = {"Q": "quarter", "Y": "year", "M": "month"}[core[2].upper()]
     year_text = core[3:].strip()
+    end = at._replace(by=True, start=False)
     if year_text and unit == "year":
-        return _year_end(int(year_text), True, False)
-    return _relative_part("this", unit, True, False, period)
+        return year_end(int(year_text), end)
+    return relative_part("this", unit, end)
 
 
-def _read_unit_end(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
-    return _relative_part("this", core[:-4].lower(), True, False, period)
+def _read_unit_end(core: str, at: At) -> str | None:
+    return relative_part("this", core[:-4].lower(), at._replace(by=True, start=False))
 
 
-def _read_fiscal(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
+def _read_fiscal(core: str, at: At) -> str | None:
     m = _FISCAL.fullmatch(core)
     if m is None:
         return None
-    year = _full_year(m[2])
+    year = full_year(m[2])
     if m[1].upper() == "CY":
-        return _year_end(year, by, start)
-    return f"end of FY{year}" if by else f"start of FY{year}" if start else f"FY{year}"
+        return year_end(year, at)
+    return f"end of FY{year}" if at.by else f"start of FY{year}" if at.start else f"FY{year}"
 
 
-def _read_year(core: str, lead: str, edge: str, by: bool, start: bool, period: Period | None) -> str | None:
-    return _year_end(int(core), by, start)
+def _read_year(core: str, at: At) -> str | None:
+    return year_end(int(core), at)
 
 
 _READERS = {
@@ -316,82 +288,7 @@ def _duration(number: str, unit: str, next_: bool) -> str | None:
     return f"{n} {unit}{'' if n == 1 else 's'}"
 
 
-def _part(kind: str, number: int, year: int | None, by: bool, start: bool, period: Period | None) -> str:
-    """A quarter (``kind`` Q) or half (H) of ``year`` as an end/start date or a period label."""
-    if year is None:
-        first = number * 3 - 2 if kind == "Q" else number * 6 - 5
-        year = _year_for(period, month=first)
-    label = f"{kind}{number}"
-    if year is None:
-        return f"end of {label}" if by else f"start of {label}" if start else label
-    last = number * 3 if kind == "Q" else number * 6
-    if by:
-        return _month(year, last, True, False)
-    if start:
-        return _month(year, last - (2 if kind == "Q" else 5), False, True)
-    return f"{year}-{label}"
-
-
-def _relative_part(which: str, unit: str, by: bool, start: bool, period: Period | None) -> str | None:
-    """'this quarter', 'next year', 'end of the month', 'EOQ' against the period."""
-    if unit == "quarter" and period is not None and period.quarter:
-        q, year = period.quarter, period.year
-        if which == "next":
-            q, year = (1, year + 1) if q == 4 else (q + 1, year)
-        return _part("Q", q, year, by or (which == "the" and not start), start, None)
-    if unit == "year" and period is not None:
-        return _year_end(period.year + (which == "next"), by or (which == "the" and not start), start)
-    if unit == "month" and period is not None and period.month:
-        return _month(period.year, period.month, True, start)
-    if which == "next":
-        return f"next {unit}"
-    return f"end of {unit}" if by or which != "this" else f"start of {unit}" if start else f"this {unit}"
-
-
-def _year_end(year: int, by: bool, start: bool) -> str:
-    if by:
-        return f"{year}-12-31"
-    return f"{year}-01-01" if start else str(year)
-
-
-def _day(month: int, day: int, year_text: str | None, period: Period | None) -> str | None:
-    year = int(year_text) if year_text else _year_for(period, month=month)
-    if year is None:
-        return f"{_MONTH_NAMES[month]} {day}" if 1 <= day <= 31 else None
-    return _iso(year, month, day)
-
-
-def _month(year: int, month: int, by: bool, start: bool, *, label: bool = False) -> str:
-    if by:
-        return f"{year:04d}-{month:02d}-{_days_in(year, month):02d}"
-    if start or not label:
-        return f"{year:04d}-{month:02d}-01"
-    return f"{year:04d}-{month:02d}"
-
-
-def _year_for(period: Period | None, *, month: int) -> int | None:
-    """The year a month (without a year) falls in: the period's, or the next one if the month is before it."""
-    if period is None:
-        return None
-    return period.year + 1 if month < period.first_month and (period.quarter or period.half) else period.year
-
-
-def _iso(year: int, month: int, day: int) -> str | None:
-    if not (1 <= month <= 12 and 1 <= day <= _days_in(year, month)):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def _days_in(year: int, month: int) -> int:
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
-
-
 def _month_number(name: str) -> int:
     return _MONTH_NUMBERS[name[:3].lower()]
 
 
-def _full_year(text: str) -> int:
-    digits = text.lstrip("'’")
-    return 2000 + int(digits) if len(digits) == 2 else int(digits)

@@ -21,9 +21,9 @@ MOVE = "move"  # improve/optimise: the direction comes from the numbers or from 
 ACT = "act"  # other leading verbs: they end the metric phrase but decide nothing
 
 _GROUPS = {
-    INC: """increase grow raise boost expand lift double triple quadruple generate win acquire add gain attract
-            drive scale earn book secure land sign close convert onboard activate exceed surpass outperform
-            maximize maximise multiply widen broaden enlarge accelerate sell collect deepen""",
+    INC: """increase grow raise boost expand lift double triple quadruple generate win acquire add gain
+            attract drive scale earn book secure land sign close convert onboard activate exceed surpass
+            outperform maximize maximise multiply widen broaden enlarge accelerate sell collect deepen""",
     DEC: """reduce decrease cut lower drop shrink shorten minimize minimise eliminate halve slash trim lessen
             compress curb eradicate decline prevent""",
     KEEP: """maintain keep sustain stay remain preserve retain protect defend""",
@@ -96,7 +96,7 @@ def base_of(word: str) -> str:
 
 
 def verb_class(word: str, following: str | None) -> str | None:
-    """The class of ``word`` read as a leading verb, given the next word; None when it is not a verb we know."""
+    """The class of ``word`` read as a leading verb, given the next word; None for a word we do not know."""
     if following is not None:
         phrasal = PHRASAL.get((base_of(word), following))
         if phrasal is not None:
@@ -108,7 +108,9 @@ def verb_class(word: str, following: str | None) -> str | None:
 
 
 # Gerunds that start noun phrases ("Onboarding time") rather than commands.
-NOUN_GERUNDS = words("onboarding closing landing booking signing shipping hiring training building processing recruiting")
+NOUN_GERUNDS = words(
+    "onboarding closing landing booking signing shipping hiring training building processing recruiting"
+)
 # Nouns that make a verb before them part of a noun phrase: "Release frequency", "Build time".
 METRIC_HEADS = words(
     """frequency rate time times cadence coverage velocity volume success quality cycle throughput count score
@@ -116,16 +118,16 @@ METRIC_HEADS = words(
 )
 # Words a key result may start with before its verb ("We will increase", "Successfully launch").
 LEAD_FILLER = words(
-    """we will to our the team teams shall must should successfully fully measurably significantly consistently
-    continuously continue further also and then i my"""
+    """we will to our the team teams shall must should successfully fully measurably significantly
+    consistently continuously continue further also and then i my"""
 )
 
 # Comparators written before the number they apply to.
 COMPARATORS: dict[tuple[str, ...], str] = {
     tuple(phrase.split()): sym
     for sym, phrases in {
-        ">=": """at least|no less than|not less than|no lower than|no fewer than|not below|a minimum of|minimum of
-                 |minimum|min|at or above|>=|≥|=>|upwards of""",
+        ">=": """at least|no less than|not less than|no lower than|no fewer than|not below|a minimum of
+                 |minimum of|minimum|min|at or above|>=|≥|=>|upwards of""",
         ">": """above|over|more than|greater than|higher than|exceeding|exceed|exceeds|in excess of|beyond|>
                 |better than|north of""",
         "<=": """at most|no more than|not more than|no higher than|no greater than|not above|not exceeding
@@ -150,11 +152,13 @@ BASELINE_AFTER = words("today currently baseline now presently")
 CHANGE_BEFORE = words("by up down")
 # ... or before these: "a 20% reduction", "30% growth", "2x more", "15% YoY".
 CHANGE_AFTER = words(
-    """increase increases growth uplift improvement improvements reduction reductions decrease decline drop cut
-    gain gains more fewer less higher lower faster boost jump rise yoy qoq mom wow year-over-year year-on-year
-    quarter-over-quarter month-over-month"""
+    """increase increases growth uplift improvement improvements reduction reductions decrease decline drop
+    cut gain gains more fewer less higher lower faster boost jump rise yoy qoq mom wow year-over-year
+    year-on-year quarter-over-quarter month-over-month"""
 )
-CHANGE_AFTER_DIRECTION = dict.fromkeys(words("reduction reductions decrease decline drop cut fewer less lower faster"), DEC)
+CHANGE_AFTER_DIRECTION = dict.fromkeys(
+    words("reduction reductions decrease decline drop cut fewer less lower faster"), DEC
+)
 
 # Multipliers written as words: "double", "halve", "cut in half".
 RELATIVE_WORDS = {
@@ -165,18 +169,19 @@ RELATIVE_WORDS = {
 
 # Metrics where lower is better: a neutral verb ("improve", "optimise") then means decrease.
 LOWER_IS_BETTER = words(
-    """latency latencies time times duration churn cost costs spend spending expense expenses error errors defect
-    defects bug bugs incident incidents outage outages downtime attrition turnover cac mttr mttd lead-time delay
-    delays wait waiting complaint complaints escalation escalations refund refunds return returns failure
-    failures crash crashes bounce abandonment vulnerabilities vulnerability debt dso burn backlog overdue
-    rejections no-shows absenteeism emissions waste risk risks p95 p99 tickets ticket variance shrinkage fraud
-    chargebacks"""
+    """latency latencies time times duration churn cost costs spend spending expense expenses error errors
+    defect defects bug bugs incident incidents outage outages downtime attrition turnover cac mttr mttd
+    lead-time delay delays wait waiting complaint complaints escalation escalations refund refunds return
+    returns failure failures crash crashes bounce abandonment vulnerabilities vulnerability debt dso burn
+    backlog overdue rejections no-shows absenteeism emissions waste risk risks p95 p99 tickets ticket variance
+    shrinkage fraud chargebacks"""
 )
 
 # Words trimmed from the edges of a metric phrase.
 EDGE_WORDS = words(
     """the a an our their its my your this that these those all of in for to at by on with from and or per as
-    into than is are be been being will current overall up down"""
+    into than is are be been being will current overall up down it them things stuff better worse faster
+    easier more"""
 )
 # Phrases that name a count rather than the thing counted: "the number of P1 incidents" -> "P1 incidents".
 COUNT_HEADS = (("number", "of"), ("amount", "of"), ("count", "of"), ("total", "number", "of"), ("#", "of"))
@@ -189,7 +194,8 @@ METRIC_STOPS = words(
 NOUN_PAIRS = frozenset(
     {("sales", "marketing"), ("research", "development"), ("trust", "safety"), ("health", "safety"),
      ("diversity", "inclusion"), ("learning", "development"), ("mergers", "acquisitions"), ("profit", "loss"),
-     ("terms", "conditions"), ("product", "engineering"), ("design", "engineering"), ("security", "compliance"),
+     ("terms", "conditions"), ("product", "engineering"), ("design", "engineering"),
+     ("security", "compliance"),
      ("operations", "maintenance"), ("pick", "pack"), ("search", "rescue"), ("questions", "answers"),
      ("sales", "support"), ("customer", "success"), ("build", "test"), ("training", "development"),
      ("recruiting", "onboarding"), ("equity", "inclusion"), ("environmental", "social")}

@@ -2,9 +2,9 @@
 
 The metric is the noun phrase the numbers measure: the words after the leading verb ("Reduce *churn* from 5%
 to 3%"), else the words the target counts ("Generate 500 *qualified leads*"), else the words before the first
-number ("*NPS* >= 45"). A key result splits into clauses at "and", "plus", "as well as", ";" and a comma before a
-new verb; a part with no metric of its own ("... in EMEA and APAC") stays with the clause before it, and a
-guardrail ("while keeping churn below 3%") is read but not counted.
+number ("*NPS* >= 45"). A key result splits into clauses at "and", "plus", "as well as", ";" and a comma
+before a new verb; a part with no metric of its own ("... in EMEA and APAC") stays with the clause before it,
+and a guardrail ("while keeping churn below 3%") is read but not counted.
 """
 
 from __future__ import annotations
@@ -17,12 +17,15 @@ from assistant.krtext.model import DATE, HOLE, NUM, SYM, UNKNOWN, WORD, Token
 
 _VALUED = (NUM, HOLE, UNKNOWN)
 _MAX_WORDS = 8
-_PREPOSITIONS = frozenset(["in", "for", "on", "at", "across", "per", "within", "with", "to", "by", "from", "into"])
+_PREPOSITIONS = lx.words("in for on at across per within with to by from into")
 _GUARDS = frozenset(("while", "whilst", "without", "ensuring", "but"))
 _RANKS = frozenset(("top", "bottom", "largest", "biggest", "first", "last"))
 _MONEY = frozenset(("USD", "EUR", "GBP", "CHF", "JPY", "INR", "AUD", "CAD"))
 _DIRECTED = (lx.INC, lx.DEC, lx.KEEP, lx.MOVE, lx.REACH)
 _HEAD_WORDS = frozenset(h[0] for h in lx.COUNT_HEADS)
+_STOPS = lx.METRIC_STOPS | frozenset(lx.RELATIVE_WORDS)
+_BEFORE_VALUE = lx.words("to by at of than")  # "to 500", "by 40%", "by Q2": the word ends the phrase
+_VALUED_OR_DATE = (NUM, HOLE, UNKNOWN, DATE)
 
 
 @dataclass(slots=True)
@@ -34,7 +37,6 @@ class Part:
     how: str = ""
     guard: bool = False
     shared: bool = False  # a bare metric that shares the verb of the clause before it
-
 
     @property
     def valued(self) -> bool:
@@ -67,11 +69,13 @@ def read_parts(tokens: list[Token], *, joins: bool = True, relative: bool = True
         return parts
     merged: list[Part] = []
     for part in parts:
-        if part.counts or part.guard or not merged or not merged[-1].counts or _shares_verb(tokens, merged[-1], part):
+        separate = part.counts or part.guard or not merged or not merged[-1].counts
+        if separate or _shares_verb(tokens, merged[-1], part):
             merged.append(part)
         else:
             # "... in EMEA and APAC": a fragment without a metric of its own belongs to the clause before it
-            merged[-1] = _part(tokens, merged[-1].clause.lo, part.clause.hi, False, fresh=False, relative=relative)
+            lo = merged[-1].clause.lo
+            merged[-1] = _part(tokens, lo, part.clause.hi, False, fresh=False, relative=relative)
     return merged
 
 
@@ -91,7 +95,9 @@ def _shares_verb(tokens: list[Token], prev: Part, part: Part) -> bool:
     return True
 
 
-def _part(tokens: list[Token], lo: int, hi: int, guard: bool, *, fresh: bool = True, relative: bool = True) -> Part:
+def _part(
+    tokens: list[Token], lo: int, hi: int, guard: bool, *, fresh: bool = True, relative: bool = True
+) -> Part:
     clause = analyse(tokens, lo, hi, fresh=fresh, relative=relative)
     part = Part(clause, guard=guard)
     found = metric_span(tokens, clause)
@@ -101,45 +107,51 @@ def _part(tokens: list[Token], lo: int, hi: int, guard: bool, *, fresh: bool = T
 
 
 def _split(tokens: list[Token]) -> list[tuple[int, int, bool]]:
-    """Clause bounds ``(lo, hi, guard)``; the joiner tokens themselves are left out."""
+    """Clause bounds ``(lo, hi, guard)``; the joining tokens themselves are left out."""
     out: list[tuple[int, int, bool]] = []
-    lo, guard, n = 0, False, len(tokens)
-    i = 0
+    lo, guard, i, n = 0, False, 0, len(tokens)
     while i < n:
-        tok = tokens[i]
-        low = tok.low
-        width = 0
-        next_guard = guard
-        if tok.kind == SYM and low == ";":
-            width, next_guard = 1, False
-        elif tok.kind == WORD and low in _GUARDS and i > lo:
-            width, next_guard = 1, True
-        elif (tok.kind == WORD and low in ("and", "plus")) or (tok.kind == SYM and low == "&"):
-            if _joins(tokens, i, lo):
-                width, next_guard = 1, False
-        elif tok.kind == WORD and low == "as" and i + 2 < n and tokens[i + 1].low == "well" and tokens[i + 2].low == "as":
-            width, next_guard = 3, False
-        elif tok.kind == SYM and low == "," and i + 1 < n:
-            nxt = tokens[i + 1]
-            if nxt.kind == WORD and (nxt.low in ("and", "plus") or nxt.low in _GUARDS):
-                width = 1
-                next_guard = nxt.low in _GUARDS
-                if nxt.low in _GUARDS or _joins(tokens, i + 1, lo):
-                    width = 2 if nxt.low in ("and", "plus") else 1
-                else:
-                    width = 0
-            elif nxt.kind == WORD and lx.verb_class(nxt.low, None) in (*_DIRECTED, lx.DONE):
-                width, next_guard = 1, False
+        width, starts_guard = _joiner(tokens, i, lo)
         if width:
             if i > lo:
                 out.append((lo, i, guard))
-            lo, guard = i + width, next_guard
+            lo, guard = i + width, starts_guard
             i += width
-            continue
-        i += 1
+        else:
+            i += 1
     if lo < n or not out:
         out.append((lo, n, guard))
     return out
+
+
+def _joiner(tokens: list[Token], i: int, lo: int) -> tuple[int, bool]:
+    """How many tokens at ``i`` join two clauses (0 for none), and whether the next clause is a guardrail."""
+    tok = tokens[i]
+    low = tok.low
+    if tok.kind == SYM:
+        if low == ";":
+            return 1, False
+        if low == "&":
+            return (1, False) if _joins(tokens, i, lo) else (0, False)
+        if low != "," or i + 1 >= len(tokens) or tokens[i + 1].kind != WORD:
+            return 0, False
+        nxt = tokens[i + 1].low
+        if nxt in _GUARDS:
+            return 2, True  # ", while keeping churn below 3%"
+        if nxt in ("and", "plus"):
+            return (2, False) if _joins(tokens, i + 1, lo) else (0, False)
+        if lx.verb_class(nxt, None) in (*_DIRECTED, lx.DONE):
+            return 1, False  # "Increase signups to 500, reduce churn to 3%"
+        return 0, False
+    if tok.kind != WORD:
+        return 0, False
+    if low in _GUARDS:
+        return (1, True) if i > lo else (0, False)
+    if low in ("and", "plus"):
+        return (1, False) if _joins(tokens, i, lo) else (0, False)
+    if low == "as" and i + 2 < len(tokens) and tokens[i + 1].low == "well" and tokens[i + 2].low == "as":
+        return 3, False
+    return 0, False
 
 
 def _joins(tokens: list[Token], i: int, lo: int) -> bool:
@@ -228,11 +240,29 @@ def _index(tokens: list[Token], tok: Token, lo: int, hi: int) -> int:
 
 
 def _runs(tokens: list[Token], clause: Clause) -> list[tuple[int, int]]:
+    """Maximal stretches of the clause that can be part of a metric phrase."""
     runs: list[tuple[int, int]] = []
     start = -1
-    lo, hi = clause.lo, clause.hi
+    lo, hi, verb_end = clause.lo, clause.hi, clause.verb_end
     for i in range(lo, hi):
-        if _breaks(tokens, i, clause):
+        tok = tokens[i]
+        kind = tok.kind
+        if kind == WORD:
+            low = tok.low
+            breaks = (
+                tok.used
+                or i < verb_end
+                or low in _STOPS
+                or (low in _BEFORE_VALUE and i + 1 < hi and tokens[i + 1].kind in _VALUED_OR_DATE)
+            )
+        elif kind == NUM:
+            # "share of wallet with top 20 accounts": a rank stays in the phrase
+            breaks = not (tok.role == "other" and i > lo and tokens[i - 1].low in _RANKS)
+        elif kind == SYM and tok.low in ("/", "&") and lo < i < hi - 1:
+            breaks = tokens[i - 1].kind != WORD or tokens[i + 1].kind != WORD
+        else:
+            breaks = True
+        if breaks:
             if start >= 0:
                 runs.append((start, i))
                 start = -1
@@ -241,22 +271,6 @@ def _runs(tokens: list[Token], clause: Clause) -> list[tuple[int, int]]:
     if start >= 0:
         runs.append((start, hi))
     return runs
-
-
-def _breaks(tokens: list[Token], i: int, clause: Clause) -> bool:
-    tok = tokens[i]
-    if tok.kind == NUM and tok.role == "other" and i > clause.lo and tokens[i - 1].low in _RANKS:
-        return False  # "share of wallet with top 20 accounts"
-    if tok.kind != WORD:
-        if tok.kind == SYM and tok.low in ("/", "&") and clause.lo < i < clause.hi - 1:
-            return tokens[i - 1].kind != WORD or tokens[i + 1].kind != WORD
-        return True
-    if tok.used or i < clause.verb_end or tok.low in lx.METRIC_STOPS or tok.low in lx.RELATIVE_WORDS:
-        return True
-    if tok.low in ("to", "by", "at", "of", "than") and i + 1 < clause.hi:
-        nxt = tokens[i + 1]
-        return nxt.kind in _VALUED or nxt.kind == DATE
-    return False
 
 
 def _trim(tokens: list[Token], start: int, end: int, how: str) -> tuple[int, int] | None:

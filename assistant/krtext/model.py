@@ -12,9 +12,9 @@ class NumberMention:
     """A quantity written in a text.
 
     ``raw`` is the mention as written, currency sign, scale and unit included ("$2M", "1.5%", "200 ms");
-    ``start``/``end`` are its offsets in the text; ``value`` is normalised ("10k" -> 10000.0, "$2M" -> 2000000.0,
-    "1,200" -> 1200.0, "4.5/5" -> 4.5). Dates, years, quarters, deadline durations and list ordinals are never
-    mentions.
+    ``start``/``end`` are its offsets in the text; ``value`` is normalised ("10k" -> 10000.0,
+    "$2M" -> 2000000.0, "1,200" -> 1200.0, "4.5/5" -> 4.5). Dates, years, quarters, deadline durations and
+    list ordinals are never mentions.
     """
 
     value: float
@@ -73,7 +73,7 @@ class Token:
         self.low = low  # lower-case text for words and symbols, the raw text for numbers, the due for dates
         self.value: float | None = None
         self.unit: str | None = None
-        self.cmp: str | None = None  # comparator written on the number itself: "500+" -> ">=", "sub-200ms" -> "<"
+        self.cmp: str | None = None  # written on the number: "500+" -> ">=", "sub-200ms" -> "<"
         self.role: str | None = None  # for NUM/HOLE/UNKNOWN: "baseline", "target", "change", "other"
         self.used = False  # for words: spent as a marker of a number ("to", "at least", "or more")
 

@@ -1,4 +1,4 @@
-"""Reading one quantity: "1,200", "$2M", "10k", "1.5%", "200 ms", "4.5/5", "2x", "twenty-five", "fifty percent".
+"""Reading one quantity: "1,200", "$2M", "10k", "1.5%", "200 ms", "4.5/5", "2x", "twenty-five", "50 percent".
 
 Values are normalised (scale applied, thousands separators dropped) and units named in one vocabulary:
 "%", "pp", "bps", "points", "ms", "s", "min", "h", "days", "weeks", "months", "years", "x", "/5" (a rating
@@ -19,7 +19,7 @@ NUMBER_WORDS = {
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
 }
 CURRENCY_SIGNS = frozenset("$€£¥₹")
-_DIGIT_WORDS = {w: NUMBER_WORDS[w] for w in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")}
+_DIGIT_WORDS = {w: v for w, v in NUMBER_WORDS.items() if 0 < v < 10}
 _ONE_PRONOUN = frozenset(("no", "any", "every", "each", "the", "this", "that", "which", "someone", "anyone"))
 _PERCENT_AFTER = re.compile(r"\s?%|\s(?i:percent|per\s?cent)\b")
 _NAME_JOINERS = frozenset("_.#/$€£¥,")
@@ -53,10 +53,12 @@ _ATTACHED_ONLY = frozenset(("s", "h", "d", "x"))  # "5s", "24h", "30d", "2x"; "5
 _PAIR_UNITS = {"per": "%", "percentage": "pp", "basis": "bps", "business": "days", "working": "days",
                "calendar": "days", "out": "/"}
 _HYPHEN_UNITS = {"hour": "h", "hours": "h", "day": "days", "days": "days", "minute": "min", "minutes": "min",
-                 "second": "s", "seconds": "s", "week": "weeks", "month": "months", "year": "years", "fold": "x"}
+                 "second": "s", "seconds": "s", "week": "weeks", "month": "months", "year": "years",
+                 "fold": "x"}
 _SCALE_WORDS = frozenset(("thousand", "million", "billion", "mln", "bln"))
 _RATING_SCALES = frozenset(("5", "7", "10", "100"))
 _RATES_AFTER_TIMES = (" per", " a w", " a m", " a y", " eac")
+_DOLLAR_PREFIXES = ("us", "a", "au", "c", "ca")  # "US$", "A$", "AU$", "C$", "CA$"
 
 
 def read_number(text: str, start: int, tokens: list[Token], *, after_name: bool = False) -> int:
@@ -90,7 +92,7 @@ def read_number(text: str, start: int, tokens: list[Token], *, after_name: bool 
     prev = tokens[-1] if tokens else None
     if cur:
         unit = _CURRENCIES[cur]
-        if prev is not None and prev.kind == WORD and prev.end == start and prev.low in ("us", "a", "au", "c", "ca"):
+        if prev is not None and prev.kind == WORD and prev.end == start and prev.low in _DOLLAR_PREFIXES:
             unit = _CURRENCIES.get(prev.low + cur, unit)
             tok.start = prev.start
             tokens.pop()
@@ -153,7 +155,7 @@ def _read_unit(text: str, end: int, value: float) -> tuple[str | None, int, floa
 
 
 def read_number_word(tok: Token, text: str, tokens: list[Token]) -> bool:
-    """Turn the word ``tok`` into a NUM token when it is a number word ("twenty", "twenty-five", "a dozen")."""
+    """Turn ``tok`` into a NUM token when it is a number word ("twenty", "twenty-five", "a dozen")."""
     head, _, tail = tok.low.partition("-")
     value = NUMBER_WORDS.get(head)
     if value is None or (tail and tail not in _DIGIT_WORDS):

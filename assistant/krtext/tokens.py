@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.krtext.dates import DATE_WORDS, DEADLINE_STARTS, Period, deadline_at, is_date_word
+from assistant.krtext.dates import DATE_WORDS, DEADLINE_STARTS, deadline_at, is_date_word
 from assistant.krtext.lexicon import RELATIVE_WORDS, words
 from assistant.krtext.model import DATE, HOLE, NUM, SYM, UNKNOWN, WORD, YEAR, Token
+from assistant.krtext.periods import Period
 from assistant.krtext.quantities import CURRENCY_SIGNS, NUMBER_WORDS, read_number, read_number_word
 
 # The splitter: words (with inner hyphens, apostrophes and "&"), numeric dates, digit runs, placeholders in
@@ -39,7 +40,8 @@ _LABEL_FIRST = frozenset("0123456789-*•+(kKgG \t")
 _NAME_RUN = re.compile(r"[\w.\-/]*")
 # Placeholders written as words: X, XX, N, Y, Xk, XM, TBD (upper case, except x and tbd)
 _HOLE_WORDS = frozenset(
-    [a + s for a in ("x", "xx", "xxx", "n", "nn", "y", "yy") for s in ("", "k", "m", "b")] + ["tbd", "tbc", "tba"]
+    [hole + scale for hole in ("x", "xx", "xxx", "n", "nn", "y", "yy") for scale in ("", "k", "m", "b")]
+    + ["tbd", "tbc", "tba"]
 )
 _RELATIVE = frozenset(RELATIVE_WORDS) | {"half"}
 # Words that need a second look; every other word is taken as it is.
@@ -51,17 +53,17 @@ _DURATION_UNITS = frozenset(("days", "weeks", "months", "years"))
 _NOT_DEADLINE_BEFORE = frozenset(("per", "each", "every", "/", "last", "previous", "prior"))
 # A number right after one of these words is part of a name: "Tier 1", "SOC 2", "ISO 27001", "Sprint 5".
 _NAME_WORDS = words(
-    """tier phase level version release sprint step stage wave round series gen generation chapter section part
-    article item no number iso soc wcag pci rfc cve python java node ipv http kr okr objective grade class type
-    pillar track milestone quarter week day month page figure table appendix slide sev severity p priority
-    cohort batch module lesson unit room floor building route"""
+    """tier phase level version release sprint step stage wave round series gen generation chapter section
+    part article item no number iso soc wcag pci rfc cve python java node ipv http kr okr objective grade
+    class type pillar track milestone quarter week day month page figure table appendix slide sev severity p
+    priority cohort batch module lesson unit room floor building route"""
 )
 # A bare 19xx/20xx followed by one of these words is a year, not a count ("2026 revenue", "2026 levels").
 _YEAR_NOUNS = words(
-    """revenue revenues budget budgets plan plans roadmap goal goals target targets cohort cohorts level levels
-    baseline baselines figure figures number numbers result results actual actuals sales performance survey
-    surveys report reports average averages value values rate rates okrs okr strategy season edition census
-    benchmark benchmarks and or with while at in on for through across vs versus"""
+    """revenue revenues budget budgets plan plans roadmap goal goals target targets cohort cohorts level
+    levels baseline baselines figure figures number numbers result results actual actuals sales performance
+    survey surveys report reports average averages value values rate rates okrs okr strategy season edition
+    census benchmark benchmarks and or with while at in on for through across vs versus"""
 )
 _YEAR_BEFORE = words("since until till before after during through vs versus than fy cy")
 _NOT_PLURAL = words("was is has as this its plus us thus")
@@ -115,7 +117,8 @@ def tokenize(text: str, period: Period | None = None) -> Scan:
                     anchors.append(len(tokens) - 1)
                 names = names or tok.unit == YEAR or (len(tokens) > 1 and tokens[-2].low in _NAME_WORDS)
             else:  # a name, kept as a word: "3rd", "2FA", "1.2.3", "24/7", "5-star"
-                skip = max(_NAME_RUN.match(text, start).end(), match.end())  # type: ignore[union-attr]
+                name = _NAME_RUN.match(text, start)
+                skip = max(name.end() if name else start, match.end())
                 tokens.append(Token(WORD, start, skip, text[start:skip].lower()))
         elif first.isalpha():
             low = piece.lower()
@@ -158,7 +161,9 @@ def tokenize(text: str, period: Period | None = None) -> Scan:
     return Scan(tokens, due, holes, joins, numbers, relative)
 
 
-def _splice_deadlines(text: str, tokens: list[Token], anchors: list[int], period: Period | None) -> str | None:
+def _splice_deadlines(
+    text: str, tokens: list[Token], anchors: list[int], period: Period | None
+) -> str | None:
     """Replace each deadline phrase around an anchor by one DATE token; the first deadline's due, or None."""
     spans: list[tuple[int, int, str]] = []
     done = -1
@@ -168,8 +173,10 @@ def _splice_deadlines(text: str, tokens: list[Token], anchors: list[int], period
             continue  # "per week", "each quarter", "twice a year"
         for j in range(max(0, k - 6), k + 1):
             tok = tokens[j]
-            if tok.start < done or (j < k and tok.low not in DEADLINE_STARTS and not (j == k - 1 and tok.kind == NUM)):
+            if tok.start < done:
                 continue
+            if j < k and tok.low not in DEADLINE_STARTS and not (j == k - 1 and tok.kind == NUM):
+                continue  # a deadline starts with "by", "in", "the", ... or with a day ("31 March")
             found = deadline_at(text, tok.start, period)
             if found is not None and found[0] > anchor.start:
                 spans.append((tok.start, found[0], found[1]))
@@ -207,7 +214,7 @@ def _merge_unknown(tokens: list[Token]) -> None:
 
 
 def _names_to_words(tokens: list[Token]) -> None:
-    """Numbers that name things ("SOC 2", "Tier 1", "#1") and years become words; other 19xx/20xx stay counts."""
+    """Numbers that name things ("SOC 2", "Tier 1", "#1") and years become words."""
     for i, tok in enumerate(tokens):
         if tok.kind != NUM:
             continue

@@ -110,8 +110,12 @@ IGNORE_SECTIONS = (
     "table of contents", "contents", "team members", "members", "stakeholders", "timeline", "resources",
     "links", "references", "glossary", "changelog", "change log", "history", "next steps", "parking lot",
     "health metrics", "guardrails", "what we won't do", "not doing", "scoring", "check-ins", "ideas",
-    "backlog", "about", "introduction", "purpose", "principles", "how to read", "legend", "team", "people",
+    "backlog", "introduction", "principles", "how to read", "legend", "why", "why it matters",
+    "why this matters", "rationale",
 )
+# Words that start many titles ("Team Payments OKRs", "People team goals"): a section only on their own.
+_EXACT_SECTIONS = frozenset({"team", "people", "about", "purpose", "the team", "our team"})
+_TITLE_WORDS = re.compile(r"\b(?:okrs?|objectives|key results|goals)\b")
 _SECTION = re.compile(r"^(?P<name>[a-z][a-z0-9 &/'’()\-]{0,48}?)\s*:?\s*$")
 
 
@@ -150,8 +154,11 @@ def section_of(content: str) -> str | None:
         return "krs"
     if name in {"objectives", "objectives and key results", "okrs", "goals", "our objectives", "our okrs"}:
         return "objectives"
-    if len(name.split()) <= 5 and any(name == word or name.startswith(word + " ") for word in IGNORE_SECTIONS):
+    if name in IGNORE_SECTIONS or name in _EXACT_SECTIONS:
         return "ignore"
+    short = len(name.split()) <= 5 and not _TITLE_WORDS.search(name)
+    if short and any(name.startswith(word + " ") for word in IGNORE_SECTIONS):
+        return "ignore"  # "Risks and dependencies", "Notes from the offsite"
     return None
 
 
@@ -181,6 +188,17 @@ _INLINE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("owner", re.compile(rf"\s+(?:[—–|·]|--?)\s*{_OWNER_WORDS}\s*[:\-]?\s*(?P<v>[^—–|()\[\]]{{1,80}}?)\s*$", _I)),
     ("owner", re.compile(r"(?:\s+(?:[—–|·]|--?)\s*|\s+|^)\(?@(?P<v>[A-Za-z][\w.\-]{0,60})\)?\s*$")),
+    (
+        "status",  # a progress marker pasted from a tracker: "✅ (done)", "🟡 60%", "(on track)"
+        re.compile(
+            r"\s*(?:(?:[\U0001F7E0-\U0001F7EB\U0001F534\U0001F535\u2705\u274C\u26A0\u23F3\U0001F6A7]\ufe0f?\s*)+"
+            r"(?:\d{1,3}\s?%)?\s*)?\(\s*(?P<v>done|complete|completed|achieved|on track|at risk|off track|in progress"
+            r"|blocked|not started|behind|ahead)\s*\)\s*$"
+            r"|\s*(?:[\U0001F7E0-\U0001F7EB\U0001F534\U0001F535\u2705\u274C\u26A0\u23F3\U0001F6A7]\ufe0f?\s*)+"
+            r"(?P<w>\d{1,3}\s?%)?\s*$",
+            _I,
+        ),
+    ),
 )
 
 
@@ -202,12 +220,13 @@ def strip_inline(text: str) -> Inline:
         match = pattern.search(result.text, start)
         if match is None:
             continue
-        value = match["v"].strip()
+        value = (match["v"] or "").strip() if kind != "status" else "status"
         if kind == "owner":
             value = clean_owner(value)
         if not value:
             continue
-        result.found.setdefault(kind, value)
+        if kind != "status":
+            result.found.setdefault(kind, value)
         result.text = (result.text[: match.start()] + " " + result.text[match.end() :]).strip()
     result.text = " ".join(result.text.split())
     if result.found:

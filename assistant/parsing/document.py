@@ -3,6 +3,7 @@ tables are dealt with here, so the reader sees one ``Line`` per line of the file
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.errors import ParseError
@@ -13,6 +14,7 @@ from assistant.parsing.tables import Table, is_okr_header, is_separator, split_c
 from assistant.parsing.tree import Map, Scalar
 from assistant.parsing.yamltree import compose_yaml
 
+_WIKI = re.compile(r"^\s*h[1-6]\.\s+\S")
 _FRONT_MATTER_KEYS = {"team": "team", "team_name": "team", "squad": "team", "period": "period",
                       "quarter": "period", "cycle": "period", "level": "level"}
 
@@ -131,6 +133,7 @@ def read_document(text: str, *, source: str | None = None) -> Document:
     _blank_out(raw, start)
     lines = [Line(number + 1, "blank") for number in range(len(raw))]
     _collect_tables(raw, lines, document)
+    wiki = any(_WIKI.match(row) for row in raw[:2000])
     for index, row in enumerate(raw):
         if lines[index].kind == "table":
             continue
@@ -139,6 +142,6 @@ def read_document(text: str, *, source: str | None = None) -> Document:
         if underline and previous is not None and previous.kind == "text":
             previous.kind, previous.level = "heading", underline
             continue
-        lines[index] = classify(row.expandtabs(4), index + 1)
+        lines[index] = classify(row.expandtabs(4), index + 1, wiki=wiki)
     document.lines = lines
     return document

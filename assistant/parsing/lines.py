@@ -21,6 +21,9 @@ _ITEM = re.compile(
     r"|\(?(?:[a-zA-Z]|i{2,3}|iv|vi{0,3}|ix)[.)]\s+)(?P<rest>\S.*)$"
 )
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})(?:\s+(?P<text>.*?))?(?:\s+#+)?\s*$")
+_WIKI_HEADING = re.compile(r"^h(?P<level>[1-6])\.\s+(?P<text>.*?)\s*$")
+_WIKI_ITEM = re.compile(r"^(?P<marks>[#*]{1,6})\s+(?P<rest>\S.*)$")
+_ORDINAL = re.compile(r"^(?:\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]|\d{1,3}(?:\.\d{1,3}){1,3})\s+(?=\S)")
 _RULE = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,}|(?:=\s*){3,}|(?:~\s*){3,})$")
 _SETEXT = re.compile(r"^(?:=+|-{2,})\s*$")
 _CHECKBOX = re.compile(r"^\[(?: |x|X|✓|✔|-)?\]\s*")
@@ -144,8 +147,8 @@ def key_result_label(content: str) -> Label | None:
     return Label(identifier, rest)
 
 
-def classify(raw: str, number: int) -> Line:
-    """Read one line (already split, tabs expanded) into a ``Line``."""
+def classify(raw: str, number: int, *, wiki: bool = False) -> Line:
+    """Read one line (already split, tabs expanded) into a ``Line``; ``wiki`` for Confluence wiki markup."""
     stripped = raw.strip()
     indent = len(raw) - len(raw.lstrip())
     while stripped.startswith(">"):
@@ -155,9 +158,15 @@ def classify(raw: str, number: int) -> Line:
     if _RULE.match(stripped):
         return Line(number, "rule", indent)
     kind, level, text = "text", 0, stripped
-    heading = _HEADING.match(stripped)
-    if heading is not None:
-        kind, level, text = "heading", len(heading["hashes"]), heading["text"] or ""
+    heading = _HEADING.match(stripped) if not wiki else _WIKI_HEADING.match(stripped)
+    wiki_item = _WIKI_ITEM.match(stripped) if wiki else None
+    if wiki_item is not None:  # Confluence wiki markup: "# item" and "## sub-item" are numbered lists
+        kind, text, indent = "item", wiki_item["rest"], indent + 2 * (len(wiki_item["marks"]) - 1)
+    elif heading is not None:
+        kind, level, text = "heading", len(heading["hashes"]) if not wiki else int(heading["level"]), heading["text"] or ""
+        ordinal = _ORDINAL.match(text)
+        if ordinal is not None:
+            text = text[ordinal.end() :]  # "## 1. Grow revenue"
     else:
         item = _ITEM.match(stripped)
         if item is not None and not stripped.startswith(("**", "__")):

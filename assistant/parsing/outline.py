@@ -117,6 +117,26 @@ def _promote_paragraphs(lines: list[Line], promoted: set[int]) -> None:
     flush()
 
 
+def promote_unlabelled(document: Document) -> set[int]:
+    """In a labelled document, headings that sit where the labelled objectives sit and hold measurable items.
+
+    "## Objective 1: ..." then "## Grow revenue" with numbered key results below: the label was forgotten,
+    and dropping the objective silently would be worse than reading it.
+    """
+    lines = document.lines
+    levels = {line.level for line in lines if line.kind == "heading" and line.objective is not None}
+    promoted: set[int] = set()
+    for heading, body in _regions(lines):
+        if heading is None or lines[heading].level not in levels or not lines[heading].plain:
+            continue
+        if is_title(lines[heading].content):
+            continue
+        items = [lines[index] for index in body if lines[index].kind == "item" and lines[index].plain]
+        if items and any(any(char.isdigit() for char in item.content) for item in items):
+            promoted.add(heading)
+    return promoted
+
+
 def promote(document: Document) -> set[int]:
     """Indexes of the lines that are objectives in a document without objective labels."""
     lines = document.lines

@@ -9,7 +9,6 @@ that look like a misspelt known key, which are reported.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -23,46 +22,16 @@ from assistant.parsing.limits import (
     too_many_key_results,
     too_many_objectives,
 )
+from assistant.parsing.names import (
+    ALIGNMENT_KEYS,
+    ID_LIKE,
+    KR_KEYS,
+    OBJECTIVE_KEYS,
+    SET_KEYS,
+    normalise_key,
+)
 from assistant.parsing.periods import normalise_period
 from assistant.parsing.tree import Map, Node, Scalar, Seq, kind_name
-
-# canonical field -> the names people write for it (compared after normalise_key)
-SET_KEYS = {
-    "team": ("team", "team_name", "squad", "tribe"),
-    "period": ("period", "quarter", "cycle", "timeframe", "time_frame", "time_period", "okr_period"),
-    "level": ("level",),
-    "objectives": ("objectives", "okrs", "goals", "objective_list"),
-}
-OBJECTIVE_KEYS = {
-    "title": ("title", "objective", "name", "goal", "statement", "summary", "text"),
-    "id": ("id", "key", "ref", "code"),
-    "aligns_to": ("aligns_to", "aligned_to", "align_to", "alignment", "parent", "parent_id",
-                  "parent_objective", "supports", "contributes_to"),
-    "owner": ("owner", "owners", "dri", "responsible", "accountable", "lead", "assignee", "owned_by"),
-    "rationale": ("rationale", "why", "description", "context", "purpose"),
-    "key_results": ("key_results", "krs", "kr", "keyresults", "results", "measures"),
-}
-KR_KEYS = {
-    "text": ("text", "kr", "key_result", "title", "description", "name", "result", "statement", "summary"),
-    "id": ("id", "key", "ref", "code"),
-    "owner": OBJECTIVE_KEYS["owner"],
-    "baseline": ("baseline", "from", "start", "starting_value", "start_value", "current", "initial"),
-    "target": ("target", "to", "goal", "target_value", "end_value"),
-    "unit": ("unit", "units", "uom"),
-    "due": ("due", "due_date", "deadline", "by", "target_date", "date"),
-    "metric": ("metric", "measure", "kpi"),
-    "direction": ("direction",),
-    "sources": ("sources", "citations"),
-    "numbers": ("numbers",),
-}
-ALIGNMENT_KEYS = {"id": ("id", "parent", "ref"), "kind": ("kind", "parent_kind"), "type": ("type", "alignment_type")}
-_ID_LIKE = re.compile(r"^[A-Za-z]{0,6}[\s\-_.]?\d+(?:[.\-]\d+)*[a-z]?$")
-
-
-def normalise_key(key: str) -> str:
-    """'Key Results', 'keyResults', 'key-results' -> 'key_results'."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key.strip())
-    return re.sub(r"[\s\-]+", "_", spaced).lower().strip("_")
 
 
 @dataclass(frozen=True)
@@ -96,7 +65,7 @@ class Builder:
         if strict:
             for raw, key, _ in unknown:
                 close = difflib.get_close_matches(normalise_key(raw), list(lookup), n=1, cutoff=0.85)
-                if close and not _ID_LIKE.match(raw):
+                if close and not ID_LIKE.match(raw):
                     raise self.error(f"unknown key '{raw}' in {what}: did you mean '{close[0]}'?", key)
         return _Fields(found, unknown)
 
@@ -236,7 +205,7 @@ class Builder:
     def _keyed_objective(self, key: Scalar, node: Node, what: str) -> Objective:
         """An entry of objectives written as a mapping: ``O1: {...}``, ``O1: Title``, ``Title: [krs]``."""
         label = self.text(key, "an objective key", required=True) or ""
-        is_id = bool(_ID_LIKE.match(label))
+        is_id = bool(ID_LIKE.match(label))
         if isinstance(node, Map):
             found = self.fields(node, OBJECTIVE_KEYS, what)
             if "title" in found.found:
@@ -264,7 +233,7 @@ class Builder:
             return None
         raw, key, value = found.unknown[0]
         label = raw.strip()
-        if _ID_LIKE.match(label):
+        if ID_LIKE.match(label):
             if isinstance(value, Scalar) and isinstance(value.value, str) and value.value.strip():
                 return self._objective(node, values, what, title=value.value.strip(), identifier=label)
             return None
@@ -319,7 +288,7 @@ class Builder:
                 raise self.error(f"{what} must be text or a mapping, got {kind_name(node)}", node)
             if text is None:
                 return KeyResult(text=label, line=key.line)
-            if _ID_LIKE.match(label):
+            if ID_LIKE.match(label):
                 return KeyResult(text=text, id=label, line=key.line)
             return KeyResult(text=f"{label}: {text}", line=key.line)
         if isinstance(node, Scalar):
@@ -347,7 +316,7 @@ class Builder:
                 raw, _, value = found.unknown[0]
                 if isinstance(value, Scalar) and isinstance(value.value, str | int | float):
                     rest = self.text(value, what) or ""
-                    if _ID_LIKE.match(raw):
+                    if ID_LIKE.match(raw):
                         return KeyResult(text=rest, id=raw.strip(), line=node.line)
                     return KeyResult(text=f"{raw.strip()}: {rest}", line=node.line)
             self.fields(node, KR_KEYS, what)

@@ -27,7 +27,7 @@ from assistant.parsing.limits import (
     too_many_objectives,
 )
 from assistant.parsing.lines import Label, Line
-from assistant.parsing.outline import promote
+from assistant.parsing.outline import promote, promote_unlabelled
 from assistant.parsing.periods import normalise_period
 from assistant.parsing.tables import read_table, roles
 from assistant.parsing.titles import is_title, read_title
@@ -44,7 +44,7 @@ class _Reader:
         self.source = source
         self.lines = document.lines
         self.explicit = any(line.objective is not None for line in self.lines) or bool(document.okr_tables)
-        self.promoted = set() if self.explicit else promote(document)
+        self.promoted = promote_unlabelled(document) if self.explicit else promote(document)
         self.bulletless = not any(line.kind == "item" or line.key_result is not None for line in self.lines) and not (
             document.tables
         )
@@ -145,6 +145,13 @@ class _Reader:
         anchor = line.kind if line.kind in ("heading", "item") else "text"
         level = line.level if line.kind == "heading" else line.indent
         text = label.rest if label is not None else line.content
+        pending = self.pending
+        if isinstance(pending, ObjectiveDraft) and not pending.key_results and text:
+            # "## OKR 1" then "Objective: Grow revenue": one objective, titled by the second line
+            self._append(pending, text)
+            pending.id = pending.id or (label.id if label else None)
+            self.pending = None
+            return pending
         draft = new_objective(text, line=line.number, anchor=anchor, level=level, identifier=label.id if label else None)
         return self._open(draft, line)
 

@@ -13,6 +13,7 @@ _OKR_WORDS = re.compile(
     re.IGNORECASE,
 )
 _TITLE_NOISE = re.compile(r"\b(?:goals?|targets?|plan|priorities)\b", re.IGNORECASE)
+_ASIDE = re.compile(r"\([^()]{0,80}\)|\[[^\[\]]{0,80}\]")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _LEVEL_WORDS = re.compile(
     r"\b(?P<word>company|corporate|company-wide|department|departmental|division|individual|personal)\b"
@@ -56,6 +57,7 @@ def read_title(content: str) -> TitleFacts:
         if year is not None:
             period = year.group()
             rest = rest[: year.start()] + " " + rest[year.end() :]
+    rest = _ASIDE.sub(" ", rest)  # "(draft)", "(mid-quarter check-in)", "[WIP]"
     level_match = _LEVEL_WORDS.search(rest)
     level = _LEVELS[level_match["word"].lower()] if level_match else None
     if level_match is not None:
@@ -67,7 +69,8 @@ def read_title(content: str) -> TitleFacts:
         words.pop(0)
     while words and words[-1].lower() in _EDGE_WORDS:
         words.pop()
-    team = " ".join(words) if 0 < len(words) <= 6 else None
+    sentence = re.search(r"[.!?](?:\s|$)", content.strip()) is not None  # prose names no team reliably
+    team = " ".join(words) if 0 < len(words) <= 6 and not sentence else None
     if team is not None and (len(team) > 60 or not any(char.isalpha() for char in team)):
         team = None
     return TitleFacts(team, period, level)

@@ -73,7 +73,8 @@ class Store:
             found = self.documents.get(chunk_ids)
             missing = [cid for cid in chunk_ids if cid not in found]
             if missing:
-                found.update(self.guide_index().get(missing))
+                guide = self._guide or DocumentIndex(self.client, GUIDE, embedder=self.embedder)
+                found.update(guide.get(missing))
         return [found[cid] for cid in chunk_ids if cid in found]
 
     def list_documents(self) -> list[DocumentInfo]:

@@ -7,13 +7,12 @@ A key result's structured fields win over what the parser reads from its text (t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
-from assistant.krparse import parse_kr_text
-from assistant.okr import Direction, KeyResult, NumberRole, Objective, OKRSet, Parent
+from assistant.krparse import KRFacts, parse_kr_text
+from assistant.okr import KeyResult, NumberRole, Objective, OKRSet, Parent
 from assistant.review.language import MentionLike, Reading, meaningful, read
 from assistant.review.lexicon import strip_label
 
@@ -48,50 +47,64 @@ class Hit(NamedTuple):
     suggestion: str | None = None
 
 
-@dataclass(slots=True)
 class KRContext:
-    kr: KeyResult
-    path: str
-    text: str  # without a list label
-    reading: Reading
-    owner: str | None  # the KR's owner, else its objective's
-    metric: str | None
-    direction: Direction | None
-    baseline: float | None
-    target: float | None
-    unit: str | None
-    due: str | None
-    relative: bool
-    comparator: str | None
-    metric_count: int
-    baseline_only: bool  # numbers are written, but all of them are baselines
-    binary: bool | None = None  # memo of rules_kr.is_binary
+    """One key result as the rules see it: the item, its path, its reading, and the merged facts."""
 
-    @property
-    def quantified(self) -> bool:
-        """A number, a target, a relative change or a participation share gives the KR a value to grade."""
-        r = self.reading
-        return r.numbered or self.target is not None or r.relative_word or r.participation
+    __slots__ = ("baseline", "baseline_only", "binary", "comparator", "direction", "due", "kr", "metric",
+                 "metric_count", "owner", "path", "quantified", "reading", "relative", "target", "text", "unit")
+
+    def __init__(self, kr: KeyResult, path: str, text: str, reading: Reading, facts: KRFacts,
+                 owner: str | None, mentions: Sequence[MentionLike]) -> None:
+        self.kr = kr
+        self.path = path
+        self.text = text  # without a list label
+        self.reading = reading
+        self.owner = owner  # the KR's owner, else its objective's
+        self.metric = kr.metric or facts.metric
+        self.direction = kr.direction or reading.verb_direction() or facts.direction
+        self.baseline = kr.baseline if kr.baseline is not None else _unless_name(facts.baseline, facts.numbers, mentions)
+        self.target = kr.target if kr.target is not None else _unless_name(facts.target, facts.numbers, mentions)
+        self.unit = kr.unit or facts.unit
+        self.due = kr.due or facts.due
+        self.relative = facts.relative
+        self.comparator = facts.comparator
+        self.metric_count = facts.metric_count
+        # numbers are written, but all of them are baselines ("from 2%")
+        self.baseline_only = (self.target is None and bool(mentions)
+                              and all(m.role is NumberRole.BASELINE for m in mentions))
+        # a number, a target, a relative change or a participation share gives the KR a value to grade
+        self.quantified = (reading.numbered or self.target is not None or reading.relative_word
+                           or reading.participation)
+        self.binary: bool | None = None  # memo of rules_kr.is_binary
 
 
-@dataclass(slots=True)
 class ObjectiveContext:
-    objective: Objective
-    path: str
-    index: int
-    key_results: list[KRContext] = field(default_factory=list)
+    __slots__ = ("index", "key_results", "objective", "path")
+
+    def __init__(self, objective: Objective, path: str, index: int) -> None:
+        self.objective = objective
+        self.path = path
+        self.index = index
+        self.key_results: list[KRContext] = []
 
 
-@dataclass(slots=True)
 class Env:
     """The whole review: the set, its policy, the known parents and every item read."""
 
-    okr_set: OKRSet
-    policy: Policy
-    period: str | None
-    objectives: list[ObjectiveContext]
-    parents: dict[str, str] | None  # known id (case-folded) -> title or KR text; None when not supplied
-    parent_ids: list[str] = field(default_factory=list)  # as written, for messages
+    __slots__ = ("objectives", "okr_set", "parent_ids", "parents", "period", "period_end", "policy")
+
+    def __init__(self, okr_set: OKRSet, policy: Policy, period: str | None, objectives: list[ObjectiveContext],
+                 parents: dict[str, str] | None, parent_ids: list[str]) -> None:
+        self.okr_set = okr_set
+        self.policy = policy
+        self.period = period
+        self.objectives = objectives
+        self.parents = parents  # known id (case-folded) -> title or KR text; None when not supplied
+        self.parent_ids = parent_ids  # as written, for messages
+        from assistant.review.suggest import period_end
+
+        # the set's deadline as rewrites write it: "2027-03-31", "the end of FY27", or a placeholder
+        self.period_end = period_end(period) or (f"the end of {period}" if period else "<deadline>")
 
 
 def build_env(okr_set: OKRSet, policy: Policy, known_parents: Sequence[Parent] | None) -> Env:
@@ -121,29 +134,7 @@ def read_kr(kr: KeyResult, path: str, period: str | None, objective_owner: str |
     facts = parse_kr_text(text, period=period)
     mentions = meaningful(text, facts.numbers)
     reading = read(text, mentions, placeholder=facts.placeholder)
-    baseline = kr.baseline if kr.baseline is not None else _unless_name(facts.baseline, facts.numbers, mentions)
-    target = kr.target if kr.target is not None else _unless_name(facts.target, facts.numbers, mentions)
-    baseline_only = (
-        target is None and bool(mentions) and all(m.role is NumberRole.BASELINE for m in mentions)
-    )
-    direction = kr.direction or reading.verb_direction() or facts.direction
-    return KRContext(
-        kr=kr,
-        path=path,
-        text=text,
-        reading=reading,
-        owner=(kr.owner or objective_owner or None),
-        metric=kr.metric or facts.metric,
-        direction=direction,
-        baseline=baseline,
-        target=target,
-        unit=kr.unit or facts.unit,
-        due=kr.due or facts.due,
-        relative=bool(facts.relative),
-        comparator=facts.comparator,
-        metric_count=facts.metric_count,
-        baseline_only=baseline_only,
-    )
+    return KRContext(kr, path, text, reading, facts, kr.owner or objective_owner or None, mentions)
 
 
 def _unless_name(value: float | None, numbers: Sequence[MentionLike], kept: Sequence[MentionLike]) -> float | None:

@@ -13,9 +13,9 @@ This module adds the sentence structure the rules need to tell outcomes from act
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from assistant.okr import Direction, NumberRole
 from assistant.review import lexicon as lx
@@ -57,8 +57,7 @@ class MentionLike(Protocol):
     def role(self) -> NumberRole: ...
 
 
-@dataclass(slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     """One meaningful number of a key result and what it counts."""
 
     raw: str
@@ -69,26 +68,34 @@ class Quantity:
     output: bool  # counts the team's own work products (posts, hires, events)
 
 
-@dataclass(slots=True)
 class Reading:
-    """The structure of one key result's text, as the rules use it."""
+    """The structure of one key result's text, as the rules use it.
 
-    text: str
-    lower: str
-    words: list[str]
-    wordset: frozenset[str]
-    lead: str | None = None  # base form of the lead verb
-    lead_index: int = -1
-    slot_end: int = -1  # index of the first word after the object slot
-    slot: list[str] = field(default_factory=list)  # words of the object slot, numbers excluded
-    head: str | None = None  # the object slot's head noun
-    quantities: list[Quantity] = field(default_factory=list)
-    participation: bool = False  # subject is a share or count of a population
-    subject_output: bool = False  # subject counts work products ("12 posts published")
-    completion: bool = False  # a state phrase or a completed-participle ("app launched", "is live")
-    completed_verb: str | None = None  # base form of that participle ("launch")
-    placeholder: bool = False
-    relative_word: bool = False  # double, triple, halve
+    (A plain class with ``__slots__``, not a dataclass: defining dataclasses costs milliseconds at import, and
+    ``okr review`` must start fast.)
+    """
+
+    __slots__ = ("completed_verb", "completion", "head", "lead", "lead_index", "lower", "participation",
+                 "placeholder", "quantities", "relative_word", "slot", "slot_end", "subject_output", "text",
+                 "words", "wordset")
+
+    def __init__(self, text: str, lower: str, words: list[str], *, placeholder: bool = False) -> None:
+        self.text = text
+        self.lower = lower
+        self.words = words
+        self.wordset = frozenset(words)
+        self.placeholder = placeholder
+        self.relative_word = not self.wordset.isdisjoint(_RELATIVE_WORDS)  # double, triple, halve
+        self.lead: str | None = None  # base form of the lead verb
+        self.lead_index = -1
+        self.slot_end = -1  # index of the first word after the object slot
+        self.slot: list[str] = []  # words of the object slot, numbers excluded
+        self.head: str | None = None  # the object slot's head noun
+        self.quantities: list[Quantity] = []
+        self.participation = False  # subject is a share or count of a population
+        self.subject_output = False  # subject counts work products ("12 posts published")
+        self.completion = False  # a state phrase or a completed participle ("app launched", "is live")
+        self.completed_verb: str | None = None  # base form of that participle ("launch")
 
     @property
     def has_outcome_measure(self) -> bool:
@@ -201,9 +208,7 @@ def read(text: str, mentions: Sequence[MentionLike], *, placeholder: bool = Fals
     """
     lower = text.lower()
     words: list[str] = _TOKEN_RE.findall(lower)
-    wordset = frozenset(words)
-    r = Reading(text=text, lower=lower, words=words, wordset=wordset, placeholder=placeholder,
-                relative_word=not wordset.isdisjoint(_RELATIVE_WORDS))
+    r = Reading(text, lower, words, placeholder=placeholder)
     _find_lead(r)
     if r.lead is not None:
         end = len(words)
@@ -214,8 +219,9 @@ def read(text: str, mentions: Sequence[MentionLike], *, placeholder: bool = Fals
         r.slot_end = end
         r.slot = [w for w in words[r.lead_index + 1 : end] if w[0].isalpha()]
         r.head = _head(r.slot)
+    starts = [t.start() for t in _TOKEN_RE.finditer(lower)] if mentions else []
     for m in mentions:
-        idx = min(len(_TOKEN_RE.findall(lower, 0, m.start)), len(words) - 1)
+        idx = min(bisect_left(starts, m.start), len(words) - 1)
         unit = (m.unit or "").lower() or None
         in_object = r.lead_index < idx < r.slot_end
         r.quantities.append(_classify(m.raw, unit, _counted_noun(words, idx), in_object, r.lead))

@@ -235,6 +235,8 @@ def no_deadline(k: KRContext, env: Env) -> Hit | None:
 def no_baseline(k: KRContext, env: Env) -> Hit | None:
     if k.target is None or k.baseline is not None or k.direction is Direction.MAINTAIN or is_binary(k):
         return None
+    if is_activity(k):
+        return None  # "Publish 12 posts" needs an outcome first; a starting count of posts would not help
     msg = (
         f"{quote(k.text)} has a target but no starting value, so progress cannot be judged. Write \"from <current "
         "value> to <target>\"; if today's value is unknown, measuring it is the first step."

@@ -62,7 +62,7 @@ def verdicts(env: Env, counts: dict[str, dict[Severity, int]]) -> list[Objective
             own = Verdict.FAIL
         elif any(v.verdict is not Verdict.PASS for v in krs) and own is Verdict.PASS:
             own = Verdict.WEAK
-        values = {"path": o.path, "title": o.objective.title, "verdict": own, "key_results": krs}
+        values: dict[str, object] = {"path": o.path, "title": o.objective.title, "verdict": own, "key_results": krs}
         out.append(trusted(ObjectiveVerdict, values))
     return out
 

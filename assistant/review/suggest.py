@@ -24,14 +24,7 @@ _VERB = {
 }
 _CURRENCY = {"$": "$", "usd": "$", "dollars": "$", "€": "€", "eur": "€", "euros": "€", "£": "£", "gbp": "£"}
 _QUARTER_END = {"1": "03-31", "2": "06-30", "3": "09-30", "4": "12-31"}
-_PERIOD_RES = (
-    (re.compile(r"^(?:fy)?(\d{4})[-\s/]*q([1-4])$"), lambda m: f"{m[1]}-{_QUARTER_END[m[2]]}"),
-    (re.compile(r"^q([1-4])[-\s/]*(?:fy)?(\d{4})$"), lambda m: f"{m[2]}-{_QUARTER_END[m[1]]}"),
-    (re.compile(r"^(\d{4})[-\s/]*h([12])$"), lambda m: f"{m[1]}-{'06-30' if m[2] == '1' else '12-31'}"),
-    (re.compile(r"^h([12])[-\s/]*(\d{4})$"), lambda m: f"{m[2]}-{'06-30' if m[1] == '1' else '12-31'}"),
-    (re.compile(r"^(?:fy)?(\d{4})$"), lambda m: f"{m[1]}-12-31"),
-    (re.compile(r"^(\d{4}-\d{2}-\d{2})$"), lambda m: m[1]),
-)
+_HALF_END = {"1": "06-30", "2": "12-31"}
 _LEADING_QUANTITY = re.compile(r"^(?:(?:at least|up to|over|more than|[$€£]?\d[\d,.]*[%kmb]?\+?)\s+)+", re.IGNORECASE)
 _TRAILING_DEADLINE = re.compile(
     r"\s*(?:,\s*)?\b(?:by|before|until|in|within|during|end of)\b\s+(?:the\s+)?(?:end\s+of\s+)?"
@@ -58,25 +51,40 @@ _HINTS: tuple[tuple[frozenset[str], str], ...] = (
     (lx.words("interview interviews survey surveys research experiment experiments test tests"),
      "<the decision or metric {obj} should change>"),
 )
+_METRIC_EXAMPLES = {
+    "onboarding": "completion rate", "satisfaction": "CSAT", "morale": "eNPS", "reliab": "uptime",
+    "performance": "p95 latency", "speed": "p95 latency", "quality": "defect escape rate", "checkout": "conversion",
+    "retention": "90-day retention", "engagement": "weekly active users", "culture": "eNPS", "support": "CSAT",
+    "docs": "self-serve resolution rate", "documentation": "self-serve resolution rate",
+}
 _NEW_THING_VERBS = lx.words("launch release ship introduce open pilot roll")
 
 
 def period_end(period: str | None) -> str | None:
-    """The last day of ``period`` as an ISO date (2027-Q1 -> 2027-03-31), when it can be read."""
+    """The last day of ``period`` as an ISO date (2027-Q1 -> 2027-03-31, H2 2027, FY2027), when it can be read."""
     if not period:
         return None
     key = period.strip().lower()
-    for pattern, build in _PERIOD_RES:
-        m = pattern.match(key)
-        if m:
-            return build(m)
+    if len(key) == 10 and key[4] == "-" and key[7] == "-" and key.replace("-", "").isdigit():
+        return key  # already a date
+    key = key.replace("fy", "").replace("-", "").replace("/", "").replace(" ", "")
+    year, rest = (key[:4], key[4:]) if key[:4].isdigit() else (key[-4:], key[:-4])
+    if len(year) != 4 or not year.isdigit():
+        return None
+    if not rest:
+        return f"{year}-12-31"
+    if len(rest) == 2 and rest[0] == "q" and rest[1] in _QUARTER_END:
+        return f"{year}-{_QUARTER_END[rest[1]]}"
+    if len(rest) == 2 and rest[0] == "h" and rest[1] in _HALF_END:
+        return f"{year}-{_HALF_END[rest[1]]}"
     return None
 
 
 def deadline(k: KRContext, env: Env) -> str:
+    """The KR's deadline as a date when it can be resolved, else the set's period end, else a placeholder."""
     if k.due:
         return period_end(k.due) or k.due
-    return period_end(env.period) or (f"the end of {env.period}" if env.period else "<deadline>")
+    return env.period_end
 
 
 def fmt_number(value: float | None, unit: str | None, placeholder: str) -> str:
@@ -115,34 +123,47 @@ def object_phrase(k: KRContext) -> str | None:
 
 
 def metric_phrase(k: KRContext) -> str:
-    """The metric to write in a rewrite: the parsed one, else the object when it names a metric."""
-    if k.metric:
+    """The metric to write in a rewrite: the parsed one when the text names a metric, else a placeholder.
+
+    "Improve onboarding" names no metric, so the rewrite asks for one: "<onboarding metric, e.g. completion rate>".
+    """
+    r = k.reading
+    if k.kr.metric:
+        return k.kr.metric
+    if k.metric and (k.quantified or r.names_metric):
         return k.metric
     obj = object_phrase(k)
-    if obj and (any(w in lx.METRIC_NOUNS for w in lx.tokens(obj)) or (k.reading.lead in lx.OUTCOME_VERBS and k.quantified)):
+    if obj and r.names_metric:
         return obj
-    return f"<metric for {obj}>" if obj else "<metric>"
+    if not obj:
+        return "<metric>"
+    example = next((hint for word, hint in _METRIC_EXAMPLES.items() if word in obj.lower()), None)
+    return f"<{obj} metric, e.g. {example}>" if example else f"<{obj} metric>"
 
 
 def kr_rewrite(k: KRContext, env: Env, *, direction: Direction | None = None, metric: str | None = None,
-               baseline: str | None = None) -> str:
+               baseline: str | None = None, target: str | None = None) -> str:
     """A complete key result: "<Verb> <metric> from <baseline> to <target> by <deadline>"."""
     way = direction or k.direction or Direction.INCREASE
     what = metric or metric_phrase(k)
     when = deadline(k, env)
-    target = fmt_number(k.target, k.unit, "<target>") if not k.relative else "<target>"
+    if target is None:
+        if k.relative and k.target is not None:
+            target = f"<baseline {'-' if way is Direction.DECREASE else '+'} {fmt_number(k.target, k.unit, '')}>"
+        else:
+            target = fmt_number(k.target, k.unit, "<target>")
     if way is Direction.MAINTAIN:
         return f"Keep {what} at or better than {target} through {when}"
-    start = baseline or fmt_number(k.baseline, k.unit, "<baseline>")
+    start = baseline or fmt_number(k.baseline, None if k.relative else k.unit, "<baseline>")
     return f"{_VERB[way]} {what} from {start} to {target} by {when}"
 
 
 def outcome_rewrite(k: KRContext, env: Env) -> str:
-    """Turn a task or output into the outcome it is meant to move."""
+    """Turn a task or output into the outcome it is meant to move (its own counts do not carry over)."""
     obj = object_phrase(k) or "this work"
     hint = outcome_hint(k.reading.lead, obj)
-    start = "0" if k.reading.lead in _NEW_THING_VERBS else None
-    return kr_rewrite(k, env, direction=Direction.INCREASE, metric=hint, baseline=start)
+    start = "0" if k.reading.lead in _NEW_THING_VERBS else "<baseline>"
+    return kr_rewrite(k, env, direction=Direction.INCREASE, metric=hint, baseline=start, target="<target>")
 
 
 def outcome_hint(lead: str | None, obj: str) -> str:

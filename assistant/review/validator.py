@@ -89,7 +89,7 @@ def _run(env: Env) -> list[Finding]:
 
 
 def _finding(rule: str, severity: Severity, path: str, message: str, suggestion: str | None) -> Finding:
-    values = {"rule": rule, "severity": severity, "path": path, "message": message, "suggestion": suggestion,
+    values: dict[str, object] = {"rule": rule, "severity": severity, "path": path, "message": message, "suggestion": suggestion,
               "source": "rules"}
     return trusted(Finding, values)
 

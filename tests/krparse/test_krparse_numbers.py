@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.krparse import numbers_in, parse_kr_text
 from assistant.okr import NumberRole
@@ -135,3 +137,19 @@ def test_results_are_independent_copies() -> None:
 def test_odd_text_is_read_without_error(text: str) -> None:
     facts = parse_kr_text(text, period="2027-Q2")
     assert all(text[m.start : m.end] == m.raw for m in facts.numbers)
+
+
+_PIECES = st.sampled_from(
+    [*"abcXN 0123456789.,%$€-/:;()[]<>=+?kKmMqQ", "from ", "to ", "by ", "Q2 ", "end of ", "within ", " days",
+     "and ", "2027-03-31", "double ", "halve ", "below ", "at least ", "TBD", "increase ", "reduce ", "twenty "]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=25).map("".join), st.sampled_from([None, "2027-Q2", "FY27", "junk"]))
+def test_any_text_is_read_consistently(text: str, period: str | None) -> None:
+    facts = parse_kr_text(text, period=period)
+    assert all(text[m.start : m.end] == m.raw for m in facts.numbers)
+    assert [(m.raw, m.value, m.unit) for m in numbers_in(text)] == [(m.raw, m.value, m.unit) for m in facts.numbers]
+    assert facts.metric is None or facts.metric in text
+    assert facts.metric_count >= (1 if facts.metric else 0)

@@ -235,8 +235,46 @@ COMPOUND = [
     case("Increase repeat purchases to between 3 and 5 times per customer", "repeat purchases", INC, None, 3.0),
 ]
 
+MORE = [
+    case("Write the Q3 roadmap", None, DONE, None, None),
+    case("Make it better", None, None, None, None),
+    case("Increase share of wallet with top 20 accounts from 12% to 18%", "share of wallet with top 20 accounts",
+         INC, 12.0, 18.0, "%"),
+    case("Reduce onboarding drop-off at step 3 from 40% to 25%", "onboarding drop-off at step 3", DEC, 40.0, 25.0,
+         "%"),
+    case("Handle 2x the ticket volume with the same headcount", "ticket volume with the same headcount", INC, None,
+         2.0, "x", relative=True),
+    case("Vaccinate 90% of eligible residents", "eligible residents", None, None, 90.0, "%"),
+    case("Provide 24/7 support coverage to 100% of enterprise accounts", "24/7 support coverage", None, None,
+         100.0, "%"),
+    case("Increase NPS by X points", "NPS", INC, None, None, placeholder=True, relative=True),
+    case("Increase X by Y%", None, INC, None, None, placeholder=True, relative=True),
+    case("Reduce churn from 5% to TBD", "churn", DEC, 5.0, None, "%", placeholder=True),
+    case("Publish N articles per month", "articles per month", DONE, None, None, placeholder=True),
+    case("Increase conversion from 2% by 1 percentage point", "conversion", INC, 2.0, 3.0, "%"),
+    case("Reduce p99 latency from 400 ms by 2x", "p99 latency", DEC, 400.0, 200.0, "ms"),
+    case("Reduce page load time on mobile by 1.5 seconds", "page load time on mobile", DEC, None, 1.5, "s",
+         relative=True),
+    case("Lower average response time for citizen enquiries from 5 days to 2 days",
+         "average response time for citizen enquiries", DEC, 5.0, 2.0, "days"),
+    case("Increase open data datasets published from 120 to 200", "open data datasets published", INC, 120.0,
+         200.0),
+    case("Increase the number of women in engineering leadership roles from 22% to 30%",
+         "women in engineering leadership roles", INC, 22.0, 30.0, "%"),
+    case("Reduce carbon footprint of data centres by 25% versus 2025 baseline by end of FY27",
+         "carbon footprint of data centres", DEC, None, 25.0, "%", "end of FY2027", relative=True),
+    case("Ensure 95% of PRs are reviewed within 24 hours", "PRs are reviewed", None, None, 95.0, "%"),
+    case("Expand to 3 new countries in LATAM", "new countries in LATAM", INC, None, 3.0),
+    case("Triple organic signups", "organic signups", INC, None, 3.0, "x", relative=True),
+    case("Increase NPS to 50+", "NPS", INC, None, 50.0, comparator=">="),
+    case("Grow Python SDK downloads from 50k/month to 120k/month", "Python SDK downloads", INC, 50_000.0,
+         120_000.0),
+    case("Achieve a 4.8 star average rating on the App Store", "average rating on the App Store", INC, None, 4.8,
+         "stars"),
+]
+
 CASES = PHRASES + ENGINEERING + SALES_MARKETING + SUPPORT_PEOPLE + FINANCE_OPS + OPEN_SOURCE_PUBLIC + (
-    BASELINES_AND_FORMS + COMPOUND
+    BASELINES_AND_FORMS + COMPOUND + MORE
 )
 
 

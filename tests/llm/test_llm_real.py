@@ -5,6 +5,7 @@ Slow (a model load each, a few seconds of generation): kept to a few small calls
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -54,6 +55,17 @@ def test_in_process_local_backend_gives_schema_valid_json(real_model_path: Path,
     assert again.load() is chat.load() is load_model(real_model_path, n_ctx=2048, n_threads=2)
 
 
+def test_lazy_grammar_sampling_matches_the_full_grammar(real_model_path: Path) -> None:
+    """Greedy decoding must give the same tokens whether the grammar is checked lazily or on every token."""
+    texts = []
+    for lazy in (True, False):
+        chat = LocalBackend(real_model_path, n_ctx=2048, n_threads=2, lazy_grammar=lazy)
+        chat.load().llama.reset()  # same full prompt evaluation for both runs
+        texts.append(chat.complete(ASK, schema=Capital, max_tokens=40, temperature=0.0).text)
+    assert texts[0] == texts[1]
+    assert texts[0].startswith("{")
+
+
 def test_local_generation_stops_at_the_deadline(real_model_path: Path) -> None:
     chat = LocalBackend(real_model_path, n_ctx=2048, n_threads=2, timeout=0.0)
     with pytest.raises(BackendTimeout, match="OKR_LLM_TIMEOUT"):
@@ -85,7 +97,8 @@ def llama_server(real_model_path: Path, tmp_path: Path) -> Iterator[str]:
         "--verbose",
         "False",
     ]
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    env = {**os.environ, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 120

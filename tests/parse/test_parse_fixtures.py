@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.okr import OKRSet
+from assistant.okr import KeyResult, Objective, OKRSet
 from assistant.parse import load_okrs
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -27,7 +27,7 @@ class Expect:
     values: dict[str, dict[str, object]] = field(default_factory=dict)  # given fields of a key result
 
 
-def _item(okr_set: OKRSet, path: str) -> object:
+def _item(okr_set: OKRSet, path: str) -> Objective | KeyResult:
     parts = [int(part) for part in path.split(".")]
     objective = okr_set.objectives[parts[0]]
     return objective if len(parts) == 1 else objective.key_results[parts[1]]
@@ -275,6 +275,32 @@ EXPECTED: dict[str, Expect] = {
         "Support", "2027-Q1",
         [("Resolve problems on first contact", 2)],
     ),
+    "confluence-wiki-markup.txt": Expect(
+        "Integrations", "2027-Q1",
+        [("Make connecting a CRM a five-minute job", 2), ("Stop losing data between systems", 2)],
+        texts={"1.1": "Cut sync-related support tickets from 95 to 30 a month"},
+        lines={"1": 8, "1.0": 9},
+    ),
+    "tracker-status-paste.md": Expect(
+        "Technician App", "2027-Q1",
+        [("Give technicians an app that never loses their work", 3), ("Make the app the fastest way to close a job", 2)],
+        texts={"0.0": "Raise crash-free sessions on Android from 98.6% to 99.5%",
+               "0.1": "Reduce offline updates that end in a sync conflict from 2.3% to 1%",
+               "0.2": "Cut median app start time on low-end devices from 4.1 s to 2 s",
+               "1.0": "Cut taps needed to close a standard job from 14 to 6"},
+    ),
+    "md-okr-heading-objective-line.md": Expect(
+        "EU Go-to-Market", "2027-Q1",
+        [("Become a name European field-service firms recognise", 2), ("Make buying from us feel local", 2)],
+        lines={"0": 3, "0.0": 6, "1.1": 13},
+    ),
+    "word-tab-indented.txt": Expect(
+        "Support Operations", "2027-Q2",
+        [("Answer Europe in its own morning", 2), ("Help customers help themselves", 2)],
+        owners={"0.1": "Aoife Brennan"},
+        ids={"0.0": "KR1.1", "1.1": "KR2.2"},
+        lines={"1": 8, "1.1": 10},
+    ),
 }
 
 
@@ -295,17 +321,18 @@ def test_fixture_reads_as_written(name: str) -> None:
     assert okr_set.level.value == expect.level
     assert [(o.title, len(o.key_results)) for o in okr_set.objectives] == expect.objectives
     for path, owner in expect.owners.items():
-        assert getattr(_item(okr_set, path), "owner") == owner, path
+        assert _item(okr_set, path).owner == owner, path
     for index, (parent, kind, kind_of_link) in expect.aligns.items():
         alignment = okr_set.objectives[index].aligns_to
         assert alignment is not None, index
         assert (alignment.id, alignment.kind.value, alignment.type.value) == (parent, kind, kind_of_link)
     for path, identifier in expect.ids.items():
-        assert getattr(_item(okr_set, path), "id") == identifier, path
+        assert _item(okr_set, path).id == identifier, path
     for path, text in expect.texts.items():
-        assert getattr(_item(okr_set, path), "text") == text, path
+        kr = _item(okr_set, path)
+        assert isinstance(kr, KeyResult) and kr.text == text, path
     for path, line in expect.lines.items():
-        assert getattr(_item(okr_set, path), "line") == line, path
+        assert _item(okr_set, path).line == line, path
     for path, values in expect.values.items():
         item = _item(okr_set, path)
         assert {name: getattr(item, name) for name in values} == values, path

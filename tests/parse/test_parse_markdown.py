@@ -200,6 +200,17 @@ def test_sections_that_are_not_key_results_are_skipped() -> None:
     assert [len(o.key_results) for o in okr_set.objectives] == [2, 1]
 
 
+def test_a_forgotten_label_does_not_lose_an_objective() -> None:
+    okr_set = parse_okrs(
+        "# Sales OKRs Q1 2027\n"
+        "## Objective 1: Win the mid-market\n- Sign 25 logos\n"
+        "## Keep every renewal\n- Raise gross retention from 88% to 93%\n"
+        "## Risks\n- Hiring 3 AEs slips\n"
+        "## Team notes\n- Weekly pipeline review on Mondays\n"
+    )
+    assert [o.title for o in okr_set.objectives] == ["Win the mid-market", "Keep every renewal"]
+
+
 def test_code_blocks_and_comments_hold_no_okrs() -> None:
     okr_set = parse_okrs(
         "Objective: Grow revenue\n<!-- - Draft KR we dropped -->\n- Sign 12 customers\n"

@@ -139,7 +139,7 @@ def test_numbers_are_written_as_people_write_them(value: float, text: str) -> No
 
 # --- generated sets -------------------------------------------------------------------------------------
 
-_any_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).map(str.strip).filter(bool)
+_any_text = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40).map(str.strip).filter(bool)
 _numbers = st.floats(allow_nan=False, allow_infinity=False, width=64) | st.integers(-10**6, 10**6).map(float)
 
 

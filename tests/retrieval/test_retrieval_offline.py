@@ -57,7 +57,8 @@ def test_the_telemetry_switches_are_set_before_onnxruntime_and_chromadb_load() -
 def test_importing_the_package_and_the_cli_modules_loads_nothing_heavy() -> None:
     script = (
         "import sys, json\n"
-        "import assistant.retrieval, assistant.retrieval.models, assistant.cli.ingest, assistant.cli.parents\n"
+        "import assistant.retrieval, assistant.retrieval.models, assistant.retrieval.parent_ids\n"
+        "import assistant.cli.ingest, assistant.cli.parents\n"
         "heavy = ['chromadb', 'onnxruntime', 'numpy', 'tokenizers', 'pypdf', 'docx']\n"
         "print(json.dumps([m for m in heavy if m in sys.modules]))\n"
     )

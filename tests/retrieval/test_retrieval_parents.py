@@ -6,7 +6,7 @@ import pytest
 
 from assistant.errors import InputError, UnknownParent
 from assistant.okr import KeyResult, Level, Objective, OKRSet
-from assistant.retrieval.parents import parents_from
+from assistant.retrieval.parent_ids import parents_from
 from assistant.retrieval.store import Store
 
 

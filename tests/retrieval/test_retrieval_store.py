@@ -11,7 +11,14 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import StoreError, UnknownDocument
+from assistant.retrieval.models import KnowledgeStore
 from assistant.retrieval.store import Store, open_store
+
+
+def test_the_store_implements_the_knowledge_store_protocol(store: Store) -> None:
+    implementation: KnowledgeStore = store  # mypy checks every method signature here
+    assert "embedded Chroma at" in implementation.describe()
+    assert implementation.list_documents() == []
 
 
 def _all_chunk_ids(store: Store) -> list[str]:

@@ -181,3 +181,20 @@ def test_unknown_format_is_an_input_error(weak_report: Report) -> None:
 
     with pytest.raises(UnsupportedFormat):
         render_report(weak_report, "html")
+
+
+def test_fast_built_models_equal_validated_ones() -> None:
+    """The validator builds findings and verdicts without re-validation: they must be indistinguishable."""
+    from assistant.okr import Finding, KeyResultVerdict, ObjectiveVerdict
+    from assistant.review.context import trusted
+
+    values: dict[str, object] = {"rule": "kr-vague", "severity": Severity.WARNING, "path": "objectives[0]",
+                                 "message": "m", "suggestion": None, "source": "rules"}
+    fast, slow = trusted(Finding, dict(values)), Finding.model_validate(values)
+    assert fast == slow and fast.model_dump_json() == slow.model_dump_json() and repr(fast) == repr(slow)
+    kr = trusted(KeyResultVerdict, {"path": "p", "text": "t", "verdict": Verdict.PASS})
+    objective = trusted(ObjectiveVerdict, {"path": "o", "title": "t", "verdict": Verdict.WEAK, "key_results": [kr]})
+    assert objective == ObjectiveVerdict(path="o", title="t", verdict=Verdict.WEAK,
+                                         key_results=[KeyResultVerdict(path="p", text="t", verdict=Verdict.PASS)])
+    report = review(one_kr_set("Publish 12 blog posts"))
+    assert Report.model_validate_json(report.model_dump_json()) == report

@@ -1,0 +1,1 @@
+"""The coach's parts; the public API is ``assistant.coaching``."""
