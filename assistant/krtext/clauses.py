@@ -65,6 +65,7 @@ def analyse(tokens: list[Token], lo: int, hi: int, *, fresh: bool = True, relati
 
 
 def _leading_verb(tokens: list[Token], clause: Clause) -> None:
+    """The verb the clause starts with ("Reduce", "We will increase", "Bring ... down"), if it is one."""
     for i in range(clause.lo, min(clause.hi, clause.lo + 6)):
         tok = tokens[i]
         if tok.kind != WORD:
@@ -84,25 +85,32 @@ def _leading_verb(tokens: list[Token], clause: Clause) -> None:
             return  # "Onboarding time", "Hiring pipeline": a noun phrase, not an imperative
         if cls in (lx.DONE, lx.ACT) and nxt in lx.METRIC_HEADS:
             return  # "Release frequency", "Build time"
-        phrasal = nxt is not None and lx.PHRASAL.get((lx.base_of(low), nxt)) is not None
-        clause.verb_end = i + 2 if phrasal else i + 1
-        base = lx.base_of(low)
-        if not phrasal and base in lx.SPLIT_PHRASAL:
-            # "Bring DSO down to 35 days": the particle may follow the object
-            for j in range(i + 2, min(clause.hi, i + 6)):
+        clause.verb, clause.verb_end = _verb_extent(tokens, i, clause.hi, cls)
+        return
+
+
+def _verb_extent(tokens: list[Token], i: int, hi: int, cls: str) -> tuple[str, int]:
+    """The class of the verb at ``i`` and the index after it, its particle included."""
+    low = tokens[i].low
+    base = lx.base_of(low)
+    nxt = tokens[i + 1].low if i + 1 < hi else None
+    if (base, nxt) in lx.PHRASAL:
+        end = i + 2
+    else:
+        end = i + 1
+        if base in lx.SPLIT_PHRASAL:  # "Bring DSO down to 35 days": the particle follows the object
+            for j in range(i + 2, min(hi, i + 6)):
                 particle = tokens[j].low
                 if particle in ("down", "up") and (base, particle) in lx.PHRASAL:
                     cls = lx.PHRASAL[(base, particle)]
                     tokens[j].used = True
                     break
-        clause.verb = cls
-        # "Hire and onboard 5 engineers", "Design and ship": one action
-        j = clause.verb_end
-        if j + 1 < clause.hi and tokens[j].low in ("and", "&", "/") and tokens[j + 1].kind == WORD:
-            after = tokens[j + 2].low if j + 2 < clause.hi else None
-            if lx.verb_class(tokens[j + 1].low, after) is not None:
-                clause.verb_end = j + 2
-        return
+    # "Hire and onboard 5 engineers", "Design and ship": one action
+    if end + 1 < hi and tokens[end].low in ("and", "&", "/") and tokens[end + 1].kind == WORD:
+        after = tokens[end + 2].low if end + 2 < hi else None
+        if lx.verb_class(tokens[end + 1].low, after) is not None:
+            end += 2
+    return cls, end
 
 
 def _imperative(tokens: list[Token], i: int, hi: int) -> bool:
@@ -116,6 +124,7 @@ def _imperative(tokens: list[Token], i: int, hi: int) -> bool:
 
 
 def _factor(tokens: list[Token], clause: Clause) -> None:
+    """A multiplier word: "double", "halve", "in half"."""
     for i in range(clause.lo, clause.hi):
         tok = tokens[i]
         if tok.kind != WORD:
@@ -131,6 +140,7 @@ def _factor(tokens: list[Token], clause: Clause) -> None:
 
 
 def _words_before(tokens: list[Token], i: int, lo: int, n: int = 3) -> list[Token]:
+    """Up to ``n`` words or signs before ``i``, nearest first, brackets and colons skipped."""
     out: list[Token] = []
     j = i - 1
     while j >= lo and len(out) < n:

@@ -22,6 +22,7 @@ _GUARDS = frozenset(("while", "whilst", "without", "ensuring", "but"))
 _RANKS = frozenset(("top", "bottom", "largest", "biggest", "first", "last"))
 _MONEY = frozenset(("USD", "EUR", "GBP", "CHF", "JPY", "INR", "AUD", "CAD"))
 _DIRECTED = (lx.INC, lx.DEC, lx.KEEP, lx.MOVE, lx.REACH)
+_SHARED_VERBS = (lx.INC, lx.DEC, lx.KEEP, lx.MOVE)
 _HEAD_WORDS = frozenset(h[0] for h in lx.COUNT_HEADS)
 _STOPS = lx.METRIC_STOPS | frozenset(lx.RELATIVE_WORDS)
 _BEFORE_VALUE = lx.words("to by at of than")  # "to 500", "by 40%", "by Q2": the word ends the phrase
@@ -63,25 +64,43 @@ def read_parts(tokens: list[Token], *, joins: bool = True, relative: bool = True
     """
     if not joins:
         return [_part(tokens, 0, len(tokens), False, relative=relative)]
-    bounds = _split(tokens)
-    parts = [_part(tokens, lo, hi, guard, relative=relative) for lo, hi, guard in bounds]
-    if len(parts) == 1:
-        return parts
     merged: list[Part] = []
-    for part in parts:
-        separate = part.counts or part.guard or not merged or not merged[-1].counts
-        if separate or _shares_verb(tokens, merged[-1], part):
-            merged.append(part)
+    for lo, hi, guard in _split(tokens):
+        prev = merged[-1] if merged else None
+        if prev is None or guard or prev.guard or not prev.counts:
+            merged.append(_part(tokens, lo, hi, guard, relative=relative))
+        elif not _may_share(prev) and _bare(tokens, lo, hi):
+            _extend(tokens, prev, hi)  # "... in EMEA and APAC": no number, no verb, no metric of its own
         else:
-            # "... in EMEA and APAC": a fragment without a metric of its own belongs to the clause before it
-            lo = merged[-1].clause.lo
-            merged[-1] = _part(tokens, lo, part.clause.hi, False, fresh=False, relative=relative)
+            part = _part(tokens, lo, hi, guard, relative=relative)
+            if part.counts or _shares_verb(tokens, prev, part):
+                merged.append(part)
+            else:
+                merged[-1] = _part(tokens, prev.clause.lo, hi, False, fresh=False, relative=relative)
     return merged
+
+
+def _may_share(prev: Part) -> bool:
+    return prev.clause.verb in _SHARED_VERBS and not prev.valued and prev.how == "verb"
+
+
+def _bare(tokens: list[Token], lo: int, hi: int) -> bool:
+    """A fragment without numbers that does not start with a verb."""
+    if any(tokens[i].kind in _VALUED for i in range(lo, hi)):
+        return False
+    first = tokens[lo] if lo < hi else None
+    return first is None or first.kind != WORD or lx.verb_class(first.low, None) is None
+
+
+def _extend(tokens: list[Token], part: Part, hi: int) -> None:
+    """Let ``part`` run to ``hi`` and read its metric again."""
+    part.clause.hi = hi
+    _set_metric(part, metric_span(tokens, part.clause))
 
 
 def _shares_verb(tokens: list[Token], prev: Part, part: Part) -> bool:
     """'Grow revenue and margin': a bare noun after a verb clause without numbers is a second metric."""
-    if prev.clause.verb not in (lx.INC, lx.DEC, lx.KEEP, lx.MOVE) or prev.valued or prev.how != "verb":
+    if not _may_share(prev):
         return False
     if part.clause.verb is not None or part.valued or part.metric is None or part.how != "first":
         return False
@@ -100,10 +119,12 @@ def _part(
 ) -> Part:
     clause = analyse(tokens, lo, hi, fresh=fresh, relative=relative)
     part = Part(clause, guard=guard)
-    found = metric_span(tokens, clause)
-    if found is not None:
-        part.metric, part.how = (found[0], found[1]), found[2]
+    _set_metric(part, metric_span(tokens, clause))
     return part
+
+
+def _set_metric(part: Part, found: tuple[int, int, str] | None) -> None:
+    part.metric, part.how = ((found[0], found[1]), found[2]) if found is not None else (None, "")
 
 
 def _split(tokens: list[Token]) -> list[tuple[int, int, bool]]:
