@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        cli.main(args=args, prog_name="okr", standalone_mode=False)
+        rc = cli.main(args=args, prog_name="okr", standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except OKRError as exc:
         if debug:
             raise

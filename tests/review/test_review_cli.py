@@ -143,6 +143,16 @@ def test_markdown_input_from_stdin() -> None:
     assert any(f["rule"] == "kr-activity" for f in data["findings"])
 
 
+def test_from_option_names_the_input_format(tmp_path: Path) -> None:
+    path = tmp_path / "okrs.txt"
+    path.write_text(SOUND, encoding="utf-8")
+    done = run_okr("review", str(path), "--from", "yaml", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["score"] == 100
+    done = run_okr("review", "-", "--from", "json", stdin=b"team: x\n")
+    assert_clean_failure(done)
+
+
 def test_profile_option_changes_limits(tmp_path: Path) -> None:
     path = tmp_path / "one.yaml"
     path.write_text(SOUND.split("  - title: Win the trust")[0], encoding="utf-8")

@@ -134,6 +134,7 @@ def test_activity_message_and_outcome_rewrite() -> None:
     assert "output" in f.message and "initiative" in f.message
     assert f.suggestion is not None and f.suggestion.startswith("Increase ")
     assert "blog posts" in f.suggestion and "2027-03-31" in f.suggestion
+    assert "to <target>" in f.suggestion  # the count of posts is not the outcome's target
 
 
 def test_hiring_message_names_the_input() -> None:
@@ -177,3 +178,13 @@ def test_vague_names_the_word() -> None:
 
 def test_empty_text_is_not_measurable() -> None:
     assert "kr-not-measurable" in kr_rules("")
+
+
+def test_not_measurable_rewrite_asks_for_a_metric() -> None:
+    f = kr_finding("Improve onboarding", "kr-not-measurable")
+    assert f.suggestion == "Increase <onboarding metric, e.g. completion rate> from <baseline> to <target> by 2027-03-31"
+
+
+def test_relative_target_rewrite_keeps_the_change() -> None:
+    f = kr_finding("Increase signups by 20%", "kr-no-baseline")
+    assert f.suggestion == "Increase signups from <baseline> to <baseline + 20%> by 2027-03-31"
