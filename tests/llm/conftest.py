@@ -59,10 +59,10 @@ def scripted_server() -> Iterator[ScriptedServer]:
             )
             if reply.delay:
                 time.sleep(reply.delay)
-            payload = json.dumps(reply.body or {}).encode()
+            payload = reply.raw if reply.raw is not None else json.dumps(reply.body or {}).encode()
             try:
                 self.send_response(reply.status)
-                self.send_header("content-type", "application/json")
+                self.send_header("content-type", "text/html" if reply.raw is not None else "application/json")
                 self.send_header("content-length", str(len(payload)))
                 for key, value in reply.headers.items():
                     self.send_header(key, value)

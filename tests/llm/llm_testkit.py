@@ -62,6 +62,7 @@ class Scripted:
     body: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    raw: bytes | None = None  # sent as text/html instead of the JSON body
 
 
 @dataclass

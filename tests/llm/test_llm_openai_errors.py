@@ -224,3 +224,14 @@ def test_settings_reach_the_backend() -> None:
         1,
         "tools",
     )
+
+
+@pytest.mark.parametrize(
+    "reply", [Scripted(body={"choices": []}), Scripted(raw=b"<html>a login page</html>")]
+)
+def test_a_body_that_is_not_a_completion_is_an_llm_error(
+    scripted_server: ScriptedServer, reply: Scripted
+) -> None:
+    scripted_server.add(reply)
+    with pytest.raises(LLMError, match="did not return a chat completion"):
+        backend(scripted_server).complete(ASK)

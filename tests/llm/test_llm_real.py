@@ -18,7 +18,7 @@ from llm_testkit import free_port
 from pydantic import BaseModel, Field
 
 from assistant.config import Settings
-from assistant.errors import BackendTimeout
+from assistant.errors import BackendTimeout, LLMError
 from assistant.llm import Message, build_backend, generate_structured
 from assistant.llm.local import LocalBackend, load_model
 from assistant.llm.openai_backend import OpenAIBackend
@@ -70,8 +70,12 @@ def test_local_generation_stops_at_the_deadline(real_model_path: Path) -> None:
     chat = LocalBackend(real_model_path, n_ctx=2048, n_threads=2, timeout=0.0)
     with pytest.raises(BackendTimeout, match="OKR_LLM_TIMEOUT"):
         chat.complete(ASK, max_tokens=200)
+    with pytest.raises(LLMError, match=r"does not fit the local model's context .*OKR_LOCAL_CONTEXT"):
+        chat.complete([Message(role="user", content="budget " * 3000)], max_tokens=10)
     # the interrupted generation leaves the shared model usable
-    after = LocalBackend(real_model_path, n_ctx=2048, n_threads=2).complete(ASK, schema=Capital, max_tokens=60)
+    after = LocalBackend(real_model_path, n_ctx=2048, n_threads=2).complete(
+        ASK, schema=Capital, max_tokens=60
+    )
     assert Capital.model_validate_json(after.text).capital
 
 
