@@ -74,6 +74,7 @@ _LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_SEPARATED = re.compile(r"[–—↑⬆]|\s-\s|^(?:align|contrib|ladder|link|map|roll)", _I)
 _FIELD_NAMES = {
     "baseline": "baseline",
     "current": "baseline",
@@ -128,6 +129,8 @@ class Annotation:
 
 def line_annotation(content: str) -> Annotation | None:
     """The annotation a whole line makes (``Owner: Priya``), or None."""
+    if ":" not in content and not _SEPARATED.search(content):
+        return None  # every annotation has a colon, a dash, or starts with an alignment word
     for kind, pattern in _LINES:
         match = pattern.match(content)
         if match is None:
@@ -145,6 +148,8 @@ def line_annotation(content: str) -> Annotation | None:
 def section_of(content: str) -> str | None:
     """'krs' for a key-results header ('Key results:'), 'ignore' for one whose items are not key results
     ('Initiatives', 'Risks'), 'objectives' for an 'Objectives' header, else None."""
+    if len(content) > 60:
+        return None
     name = " ".join(content.lower().replace("’", "'").split())
     match = _SECTION.match(name)
     if match is None:
@@ -168,6 +173,17 @@ def clean_owner(value: str) -> str:
 
 # --- inline annotations ------------------------------------------------------------------------------
 
+_OWNER_NEEDLES = ("owner", "owned", "dri", "lead", "responsible", "accountable", "assignee", "point person")
+_ALIGN_NEEDLES = ("align", "parent", "support", "contribut", "↑", "→")
+_STATUS_NEEDLES = (
+    "(done", "(complete", "(achieved", "(on track", "(at risk", "(off track", "(in progress", "(blocked",
+    "(not started", "(behind", "(ahead", "\u2705", "\u274c", "\u26a0", "\u23f3", "\U0001f6a7", "\U0001f534",
+    "\U0001f535", *(chr(code) for code in range(0x1F7E0, 0x1F7EC)),
+)
+# Each inline pattern is tried only when one of its needles is in the (lower-cased) text: most lines carry no
+# annotation, and this keeps a long document fast.
+_NEEDLES: dict[str, tuple[str, ...]] = {"id": ("[",), "align": _ALIGN_NEEDLES, "owner": (*_OWNER_NEEDLES, "@"),
+                                        "status": _STATUS_NEEDLES}
 _INLINE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("id", re.compile(r"\s*\[\s*id\s*:\s*(?P<v>[^\]]{1,80}?)\s*\]", _I)),
     ("id", re.compile(r"^\[(?P<v>[A-Za-z]{1,10}-?\d+(?:[.\-]\d+)*)\]\s*")),
@@ -214,7 +230,10 @@ class Inline:
 def strip_inline(text: str) -> Inline:
     """Take inline annotations off a title or key result; the first of each kind is kept."""
     result = Inline(text)
+    lower = text.lower()
     for kind, pattern in _INLINE:
+        if not any(needle in lower for needle in _NEEDLES[kind]):
+            continue
         # annotations anchored at the end are short: looking at the tail keeps long lines linear
         start = max(0, len(result.text) - _TAIL) if pattern.pattern.endswith("$") else 0
         match = pattern.search(result.text, start)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from assistant.errors import PayloadTooLarge
 
 MAX_BYTES = 5_000_000  # a whole company's OKRs fit in a few hundred kilobytes
-MAX_LINES = 100_000
+MAX_LINES = 50_000  # about a thousand pages
 MAX_OBJECTIVES = 500
-MAX_KEY_RESULTS = 10_000
+MAX_KEY_RESULTS = 5_000
 MAX_DEPTH = 32  # nesting of YAML/JSON collections; real OKR files need five or six levels
 MAX_NODES = 100_000  # YAML/JSON values, counting every expansion of an alias
 

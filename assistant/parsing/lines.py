@@ -187,6 +187,8 @@ def classify(raw: str, number: int, *, wiki: bool = False) -> Line:
         line.key_result = key_result_label(content)
     if line.objective is None and line.key_result is None:
         line.annotation = line_annotation(content)
+        if line.annotation is not None and line.annotation.kind == "meta" and not line.annotation.value:
+            line.annotation = None  # "Initiatives:" or "Notes:" heads a section
         if line.annotation is None:
             line.section = section_of(content)
     return line

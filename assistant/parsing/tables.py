@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from assistant.parsing.drafts import KeyResultDraft, ObjectiveDraft, new_key_result, new_objective
 from assistant.parsing.fields import alignment_from_text
+from assistant.parsing.limits import MAX_KEY_RESULTS, MAX_OBJECTIVES
 from assistant.parsing.lines import clean_inline, key_result_label, objective_label
 
 _ROLES = {
@@ -32,6 +33,7 @@ _ROLES = {
     "direction": ("direction",),
 }
 _LOOKUP = {name: role for role, names in _ROLES.items() for name in names}
+_MAX_COLUMNS = 40
 _SEPARATOR_CELL = re.compile(r"^:?-{1,}:?$")
 _BR = re.compile(r"<br\s*/?>|\\n", re.IGNORECASE)
 _PIPE = re.compile(r"(?<!\\)\|")
@@ -74,6 +76,8 @@ def is_separator(cells: list[str]) -> bool:
 def roles(header: list[str]) -> list[str | None]:
     """The role of each column; 'goal' is the objective unless it follows the key result column."""
     result: list[str | None] = []
+    if len(header) > _MAX_COLUMNS:
+        return [None] * len(header)  # no OKR table is that wide
     for cell in header:
         name = " ".join(clean_inline(cell).lower().rstrip(":").split())
         role = _LOOKUP.get(name)
@@ -149,6 +153,8 @@ def read_table(table: Table) -> tuple[list[TableRow], bool]:
             columns.setdefault(role, index)
     kr_column = "kr" if "kr" in columns else "text"
     rows: list[TableRow] = []
+    # a row past this many is refused by the reader's limits anyway: stop reading there
+    table.rows = table.rows[: MAX_OBJECTIVES + MAX_KEY_RESULTS + 1]
     if "type" in columns:
         for line, cells in table.rows:
             kind = _cell(cells, columns, "type").lower()

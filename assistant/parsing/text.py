@@ -8,8 +8,10 @@ Key results are the list items, ``KR`` lines and table rows under an objective; 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.errors import ParseError
-from assistant.okr import Level, OKRSet
+from assistant.okr import OKRSet
 from assistant.parsing.annotations import Annotation, strip_inline
 from assistant.parsing.document import Document, read_document
 from assistant.parsing.drafts import (
@@ -30,7 +32,7 @@ from assistant.parsing.lines import Label, Line
 from assistant.parsing.outline import promote, promote_unlabelled
 from assistant.parsing.periods import normalise_period
 from assistant.parsing.tables import read_table, roles
-from assistant.parsing.titles import is_title, read_title
+from assistant.parsing.titles import TitleFacts, is_title, read_title
 
 _NO_OBJECTIVE_HINT = (
     "start each objective with a line such as 'Objective 1: Make checkout effortless' (or a '## ' heading) "
@@ -62,8 +64,7 @@ class _Reader:
         self.blank_since = False
         self.key_results = 0
         self.team, self.period, self.level = document.team, document.period, document.level
-        # read from a title or a heading: used only where nothing says it explicitly
-        self.inferred: dict[str, str | Level | None] = {"team": None, "period": None, "level": None}
+        self.inferred = TitleFacts(None, None, None)  # from a title: used where nothing says it explicitly
 
     def error(self, message: str, line: Line) -> ParseError:
         return ParseError(message, line=line.number, source=self.source)
@@ -85,10 +86,9 @@ class _Reader:
             )
         okr_set = OKRSet(objectives=[draft.model(self.source) for draft in self.objectives])
         if not self.document.front_matter:
-            team, period, level = self.inferred["team"], self.inferred["period"], self.inferred["level"]
-            self.team = self.team or (team if isinstance(team, str) else None)
-            self.period = self.period or (period if isinstance(period, str) else None)
-            self.level = self.level or (level if isinstance(level, Level) else None)
+            self.team = self.team or self.inferred.team
+            self.period = self.period or self.inferred.period
+            self.level = self.level or self.inferred.level
         okr_set.team = self.team
         okr_set.period = normalise_period(self.period) if self.period else None
         if self.level is not None:
@@ -102,15 +102,14 @@ class _Reader:
             if index in self.promoted or line.objective is not None or line.key_result is not None:
                 return
             if line.kind in ("heading", "text") and line.plain and is_title(line.content):
-                facts = read_title(line.content)
-                self.inferred.update(team=facts.team, period=facts.period, level=facts.level)
+                self.inferred = read_title(line.content)
                 return
 
     def _line(self, index: int, line: Line) -> ObjectiveDraft | KeyResultDraft | None:
         if line.kind == "table":
             table = self.document.tables.get(index)
             if table is not None:
-                self._table(index, line)
+                self._table(index)
             return None
         if line.objective is not None:
             return self._objective(line, line.objective)
@@ -237,10 +236,10 @@ class _Reader:
             self.current, self.closed = None, True
         self.mode = "ignore" if line.section == "ignore" else "normal"
         self.ignore_indent = -1
-        if self.inferred["period"] is None and line.content:
+        if self.inferred.period is None and line.content:
             period = normalise_period(line.content)
             if period != line.content or is_title(line.content):
-                self.inferred["period"] = read_title(line.content).period
+                self.inferred = replace(self.inferred, period=read_title(line.content).period)
 
     def _section(self, line: Line) -> None:
         if line.section == "krs":
@@ -257,8 +256,7 @@ class _Reader:
         elif kind == "level":
             self.level = self.level or parse_level(value)
         elif kind == "meta":
-            if not value and line.content.split(":")[0].strip().lower() in ("initiatives", "initiative", "notes", "risks"):
-                self.mode, self.ignore_indent = "ignore", line.indent - 1 if line.kind != "item" else line.indent
+            pass  # "Status: on track", "Confidence: 7/10": tracker fields, not OKRs
         elif self.current is not None or self.objectives:
             return self._attach(line, annotation)
         return None
@@ -290,7 +288,7 @@ class _Reader:
             objective.rationale.append(value)
         return target if target is kr else None
 
-    def _table(self, index: int, line: Line) -> None:
+    def _table(self, index: int) -> None:
         table = self.document.tables[index]
         rows, holds_objectives = read_table(table)
         if not holds_objectives and index not in self.document.okr_tables:

@@ -304,8 +304,8 @@ EXPECTED: dict[str, Expect] = {
 }
 
 
-def test_every_fixture_has_expectations() -> None:
-    on_disk = {path.name for path in FIXTURES.iterdir()}
+def test_every_fixture_has_expectations(fixtures_dir: Path) -> None:
+    on_disk = {path.name for path in fixtures_dir.iterdir()}
     assert on_disk == set(EXPECTED)
     prose = [name for name in on_disk if name.endswith((".md", ".txt"))]
     assert len(prose) >= 25

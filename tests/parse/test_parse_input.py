@@ -116,19 +116,20 @@ def test_ten_megabyte_text_and_bytes_are_refused() -> None:
         parse_okr_bytes(text.encode())
 
 
-def test_just_under_the_limit_still_reads(tmp_path: Path) -> None:
-    """A large but legal file (under 5 MB, within the line and objective limits) reads, and promptly."""
+def test_a_large_legal_file_still_reads() -> None:
+    """Close to the objective and key-result limits (far beyond any real set), it reads, and promptly."""
     body = "".join(
         f"Objective {index}: Improve area {index} for customers\n" + "".join(
             f"- Raise metric {index}.{kr} from {kr} to {kr + 10} per week, measured in the weekly dashboard "
-            "for the whole quarter\n" for kr in range(1, 20)
+            "for the whole quarter\n" for kr in range(1, 11)
         )
-        for index in range(1, 450)
+        for index in range(1, 500)
     )
     assert len(body.encode()) < MAX_BYTES
     started = time.monotonic()
     okr_set = parse_okrs(body)
-    assert len(okr_set.objectives) == 449
+    assert len(okr_set.objectives) == 499
+    assert sum(len(objective.key_results) for objective in okr_set.objectives) == 4_990
     assert time.monotonic() - started < 60  # a hang guard, not a benchmark
 
 
@@ -151,9 +152,14 @@ def test_two_thousand_objectives_are_refused_with_the_line(tmp_path: Path, fmt: 
     assert f"many.{fmt}, line " in caught.value.message
 
 
+def test_too_many_key_results_is_refused_with_the_line() -> None:
+    with pytest.raises(PayloadTooLarge, match=r"line 5002: more than 5,000 key results"):
+        parse_okrs("Objective: Grow\n" + "- Raise weekly active teams from 800 to 1,200\n" * 6_000)
+
+
 def test_too_many_lines_is_refused() -> None:
     with pytest.raises(PayloadTooLarge, match="line limit"):
-        parse_okrs("Objective: Grow\n- a\n" + "\n" * 200_000)
+        parse_okrs("Objective: Grow\n- a\n" + "\n" * 60_000)
 
 
 def test_unpaired_surrogates_are_refused() -> None:
