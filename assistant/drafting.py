@@ -47,10 +47,12 @@ from assistant.review import check, review
 
 EventHandler = Callable[[DraftEvent], None]
 
-# Warnings worth a repair round: small models reuse the parent's title, and that defeats the draft's purpose.
-REPAIR_WARNINGS = frozenset({"objective-copies-parent"})
+# Warnings worth a repair round: small models reuse the parent's title or one of its key results (numbers
+# included) as the team's objective, and that defeats the draft's purpose.
+REPAIR_WARNINGS = frozenset({"objective-copies-parent", "objective-has-metric"})
 OBJECTIVE_MAX_TOKENS = 420
 STRUCTURED_RETRIES = 1
+TEMPERATURE = 0.0  # greedy: the same request on the same model gives the same draft (a reproducible demo)
 
 
 def draft_okrs(
@@ -173,7 +175,7 @@ class _Chain:
         self._note(name, assembled.notes)
         for round_number in range(1, self.repair_rounds + 1):
             with self.recorder.step(f"{name}: validation") as step:
-                problems = self.problems(index, assembled.objective, drafted)
+                problems = self.problems(index, assembled.objective, drafted, context)
                 step.detail = f"{len(problems)} to repair"
             if not problems:
                 break
@@ -198,21 +200,32 @@ class _Chain:
             self.recorder.trace.repair_rounds += 1
         return assembled.objective
 
-    def problems(self, index: int, objective: Objective, drafted: Sequence[Objective]) -> list[Finding]:
+    def problems(self, index: int, objective: Objective, drafted: Sequence[Objective],
+                 context: ParentContext) -> list[Finding]:
         """The findings on this objective that go back to the model: errors, and a copied parent."""
         trial = OKRSet(team=self.inputs.team, period=self.inputs.period, objectives=[*drafted, objective])
         prefix = f"objectives[{index}]"
-        return [
+        found = [
             f for f in check(trial, policy=self.policy, known_parents=self.known)
             if (f.path == prefix or f.path.startswith(prefix + "."))
             and (f.severity is Severity.ERROR or f.rule in REPAIR_WARNINGS)
         ]
+        if not any(f.rule == "objective-copies-parent" for f in found):
+            copied = copied_parent_text(objective.title, context)
+            if copied is not None:
+                found.insert(0, Finding(
+                    rule="objective-copies-parent", severity=Severity.WARNING, path=prefix,
+                    message=f'The objective "{objective.title}" repeats the parent\'s words ("{copied}"). Write '
+                            "a short, qualitative objective in this team's own words, without numbers.",
+                ))
+        return found
 
     def _generate(self, name: str, messages: list[Message]) -> DraftedObjective:
         started = time.perf_counter()
         try:
             value, completions = generate_structured(
-                self.llm, messages, self.schema, retries=STRUCTURED_RETRIES, max_tokens=OBJECTIVE_MAX_TOKENS
+                self.llm, messages, self.schema, retries=STRUCTURED_RETRIES, max_tokens=OBJECTIVE_MAX_TOKENS,
+                temperature=TEMPERATURE,
             )
         except StructuredOutputError as exc:
             self.recorder.model_call(name, [], seconds=time.perf_counter() - started,
@@ -226,6 +239,18 @@ class _Chain:
             self.recorder.trace.steps.append(
                 _step(f"{name}: corrections", "; ".join(notes))
             )
+
+
+def copied_parent_text(title: str, context: ParentContext) -> str | None:
+    """The parent title or key result that ``title`` restates, if any.
+
+    The reviewer compares a title with the one parent item it links to; a small model also copies the parent's
+    key results while linking the objective, so the drafter compares with all of them.
+    """
+    from assistant.review.rules_objective import near_copy
+
+    texts = [context.parent.title, *(kr.text for kr in context.parent.key_results)]
+    return next((text for text in texts if near_copy(title, text)), None)
 
 
 def resolve_citations(okr_set: OKRSet, book: PassageBook, store: KnowledgeStore) -> list[Citation]:

@@ -75,6 +75,7 @@ def review_with_llm(
     llm: ChatBackend,
     policy: Policy,
     store: KnowledgeStore | None = None,
+    known_parents: Sequence[Parent] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     similarity: Similarity | None = None,
 ) -> Report:
@@ -83,7 +84,8 @@ def review_with_llm(
     Args:
         okr_set: the reviewed set; not modified.
         report: the rules' report on ``okr_set`` (its verdicts pick the items to rewrite).
-        store: when given, its parents are the known parents and its passages can source a baseline.
+        store: when given, its passages can source a baseline, and its parents are the known parents.
+        known_parents: the parents rewrites are checked against (default: the store's, if any).
         threshold: the least embedding similarity a rewrite must keep with the original.
         similarity: cosine similarity of two texts (default: the offline embedder's).
 
@@ -95,7 +97,7 @@ def review_with_llm(
         from assistant.retrieval.embeddings import similarity as embedding_similarity
 
         similarity = embedding_similarity
-    known = store.list_parents() if store is not None else None
+    known = known_parents if known_parents is not None else (store.list_parents() if store is not None else None)
     system = Message(role="system", content=render_prompt(
         "review.system.j2", kr_min=policy.key_results.min, kr_max=policy.key_results.max))
     added: list[Finding] = []
@@ -109,7 +111,7 @@ def review_with_llm(
         )
         try:
             value, _ = generate_structured(llm, [system, Message(role="user", content=prompt)], Rewrite,
-                                           retries=1, max_tokens=REWRITE_MAX_TOKENS)
+                                           retries=1, max_tokens=REWRITE_MAX_TOKENS, temperature=0.0)
         except StructuredOutputError:
             rejected += 1
             continue
@@ -216,7 +218,7 @@ def _critique(okr_set: OKRSet, *, llm: ChatBackend, system: Message) -> list[Fin
     prompt = render_prompt("review.critique.j2", team=okr_set.team or "", items=items)
     try:
         value, _ = generate_structured(llm, [system, Message(role="user", content=prompt)], Critique,
-                                       retries=1, max_tokens=CRITIQUE_MAX_TOKENS)
+                                       retries=1, max_tokens=CRITIQUE_MAX_TOKENS, temperature=0.0)
     except StructuredOutputError:
         return []
     paths = {item["path"] for item in items}

@@ -110,12 +110,13 @@ def resources(request: Request) -> Resources:
     return found
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
 def get_store(request: Request) -> KnowledgeStore:
+    # sync: the first call opens Chroma and loads the embedder, so FastAPI runs it in the thread pool
     return resources(request).store()
 
 
@@ -123,13 +124,14 @@ def get_llm(request: Request) -> ChatBackend:
     return resources(request).llm()
 
 
-def get_policy(
+async def get_policy(
     request: Request,
     profile: Annotated[
         str | None,
         Query(max_length=100, description="Rule profile: default (3-5 objectives, 2-3 KRs) or lenient."),
     ] = None,
 ) -> Policy:
+    # async on purpose: a cached lookup, not worth a hop to the thread pool on the review hot path
     return resources(request).policy(profile)
 
 

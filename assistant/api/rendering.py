@@ -146,4 +146,4 @@ def markdown_html(text: str, *, root: str = "", section: str = "rules") -> Marku
             if child.type == "link_open":
                 href = str(child.attrGet("href") or "")
                 child.attrSet("href", page_link(href, root=root, section=section))
-    return Markup(parser.renderer.render(tokens, parser.options, {}))  # noqa: S704 - html disabled above
+    return Markup(parser.renderer.render(tokens, parser.options, {}))

@@ -92,9 +92,9 @@ def _sessions(settings: SettingsDep) -> WebSessions:
 
 
 @page_router.get("/coach", response_class=HTMLResponse)
-def coach_page(request: Request, settings: SettingsDep) -> HTMLResponse:
-    sessions = _sessions(settings)
-    session = sessions.load(request.cookies.get(COOKIE))
+def coach_page(request: Request, settings: SettingsDep, new: Annotated[bool, Query()] = False) -> HTMLResponse:
+    """The current exercise (or its feedback), the summary of a finished session, or the start form."""
+    session = None if new else _sessions(settings).load(request.cookies.get(COOKIE))
     return _render(request, session)
 
 

@@ -48,7 +48,7 @@ def drafter(
     """The draft to run, bound to its dependencies; checks the objective count first (400 before any work)."""
     objective_count(request, policy)
 
-    def run(on_event: EventHandler | None = None) -> DraftResult:
+    def run(on_event: EventHandler | None) -> DraftResult:
         return draft_okrs(request, llm=llm, store=store, policy=policy, on_event=on_event)
 
     return run
@@ -59,7 +59,7 @@ async def create_draft(body: DraftRequest, llm: LLMDep, store: StoreDep, policy:
     """Draft OKRs for a team: aligned to parent objectives, citing the strategy passages they rest on. The JSON
     is what `okr draft --format json` prints."""
     run = drafter(body, llm=llm, store=store, policy=policy)
-    result = await run_in_threadpool(run)
+    result = await run_in_threadpool(run, None)
     return Response(result.model_dump_json(), media_type="application/json")
 
 

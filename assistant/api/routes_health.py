@@ -14,7 +14,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", summary="Liveness")
-def healthz() -> Health:
+async def healthz() -> Health:
     """Answers as long as the process serves requests; checks nothing else."""
     return Health(version=app_version())
 

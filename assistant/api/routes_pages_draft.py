@@ -100,7 +100,7 @@ async def draft_submit(request: Request, store: StoreDep, llm: LLMDep) -> HTMLRe
     try:
         policy = resources(request).policy(values["profile"])
         run = drafter(_draft_request(values), llm=llm, store=store, policy=policy)
-        result = await run_in_threadpool(run)
+        result = await run_in_threadpool(run, None)
     except OKRError as exc:
         return await run_in_threadpool(_page, request, store, values, error=exc, status=exc.status)
     return await run_in_threadpool(_page, request, store, values, result=result)

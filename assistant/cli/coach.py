@@ -59,6 +59,8 @@ def coach_command(
     store = _store(data_dir)
     candidates = filter_exercises(load_exercises(), rule=rule, kind=kind, difficulty=difficulty)
     chosen = session_exercises(candidates, count, store.load(), seed=seed)
+    if len(chosen) < count:
+        click.echo(f"Only {len(chosen)} exercise{'s' if len(chosen) != 1 else ''} match these filters.")
     run_session(chosen, store=store, session_id=new_session_id("session"))
 
 
@@ -197,7 +199,7 @@ def workshop_command(
     from assistant.coach.display import prompt_json
     from assistant.coach.progress import new_session_id
     from assistant.coach.terminal import run_session
-    from assistant.coach.workshop import workshop_exercises
+    from assistant.coach.workshop import SET_RULES, workshop_exercises
     from assistant.parse import load_okrs
     from assistant.policy import get_policy
     from assistant.review import check
@@ -210,7 +212,7 @@ def workshop_command(
     exercises = workshop_exercises(okr_set, findings, policy=policy, known_parents=parents, source=file.name)
     if count is not None:
         exercises = exercises[:count]
-    set_level = [f for f in findings if not f.path and f.severity.value != "info"]
+    set_level = [f for f in findings if f.severity.value != "info" and (not f.path or f.rule in SET_RULES)]
     if fmt == "json":
         rows = []
         for e in exercises:
@@ -226,6 +228,6 @@ def workshop_command(
         click.echo(f"{file}: no objective or key result needs a rewrite. Nothing to practise on.")
         return
     for f in set_level:
-        click.echo(f"About the whole set ({f.rule}): {f.message}")
+        click.echo(f"To fix in the file itself ({f.rule}): {f.message}")
     run_session(exercises, store=_store(data_dir), session_id=new_session_id("workshop"), mode="workshop",
                 title=f"Workshop on {file.name}")

@@ -23,6 +23,9 @@ from assistant.errors import ConfigError, InputError
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
+    from assistant.config import Settings
+    from assistant.llm.base import ChatBackend
+    from evals.draft_cases import DraftCase
     from evals.results import EvalReport
     from evals.tasks.review import Reviewer
 
@@ -155,12 +158,79 @@ def retrieval_eval(data_dir: Path | None, dataset: str, k: int, out_dir: Path, f
 
 
 @eval_command.command("draft")
+@data_dir_option
 @click.option("--backend", type=click.Choice(["auto", "openai", "local", "fake"]), default="auto", show_default=True,
-              help="LLM backend for the drafter.")
+              help="LLM backend for the chain. fake = scripted replies built from each case: it measures the "
+                   "pipeline, not a model.")
+@click.option("--system", "system", type=click.Choice(["both", "chain", "baseline"]), default="both",
+              show_default=True, help="Score the LLM chain, the no-LLM baseline, or both side by side.")
+@click.option("--baseline", "baseline_only", is_flag=True, help="Shorthand for --system baseline (no model needed).")
+@click.option("--dataset", default="draft.v1", show_default=True,
+              help="A shipped dataset name or a path to a JSONL file.")
+@click.option("--subset", type=click.Choice(["ci-local"]), default=None,
+              help="Only the cases marked with this subset (ci-local: 3 small cases for the local model).")
+@click.option("--cases", "max_cases", type=click.IntRange(1, None), default=None, help="Only the first N cases.")
+@click.option("--repair-rounds", type=click.IntRange(0, 5), default=2, show_default=True,
+              help="Repair rounds the chain may use per objective.")
 @run_options
-def draft_eval(backend: str, out_dir: Path, fmt: str, fail_under: list[Threshold], fail_over: list[Threshold]) -> None:
-    """Score drafts: validity, rule pass rate, parent links, alignment, groundedness, citations."""
-    raise ConfigError("draft eval lands with the drafting chain: `okr eval draft` is not available yet.")
+def draft_eval(data_dir: Path | None, backend: str, system: str, baseline_only: bool, dataset: str,
+               subset: str | None, max_cases: int | None, repair_rounds: int, out_dir: Path, fmt: str,
+               fail_under: list[Threshold], fail_over: list[Threshold]) -> None:
+    """Score drafts of the chain and the no-LLM baseline: validity, rules, parents, alignment, themes,
+    groundedness, citations, duplication, latency and tokens.
+
+    Each company of the dataset is ingested into its own scratch store (a temporary folder, or --data-dir).
+    """
+    from evals.draft_cases import DraftCase, select_subset
+    from evals.runner import run_task
+    from evals.schema import load_cases
+    from evals.tasks.draft import draft_task, prepare_stores
+
+    systems = ["baseline"] if baseline_only or system == "baseline" else \
+        ["chain"] if system == "chain" else ["chain", "baseline"]
+    cases = select_subset(load_cases(dataset, DraftCase), subset)[:max_cases]
+    if not cases:
+        raise InputError(f"The dataset {dataset} has no cases in the subset {subset}.")
+    name = Path(dataset).stem if dataset.endswith(".jsonl") else dataset
+    settings = build_settings()
+    llm_for, config = _draft_backend(settings, backend) if "chain" in systems else (None, {})
+    if subset:
+        config["subset"] = subset
+    with tempfile.TemporaryDirectory(prefix="okr-eval-draft-", ignore_cleanup_errors=True) as scratch:
+        where = data_dir or Path(scratch)
+        bars: list[_IngestProgress] = []
+
+        def company_bar(company: str) -> _IngestProgress:
+            if bars:
+                bars[-1].close()
+            bars.append(_IngestProgress())
+            return bars[-1]
+
+        try:
+            stores, summary = prepare_stores([c.company for c in cases], where, settings, progress=company_bar)
+        finally:
+            for bar in bars:
+                bar.close()
+        for skipped in summary.skipped:
+            click.echo(f"Skipped {skipped.path}: {skipped.reason}", err=True)
+        config["store"] = "scratch" if data_dir is None else str(data_dir)
+        task = draft_task(cases, stores=stores, systems=systems, llm_for=llm_for, repair_rounds=repair_rounds,
+                          dataset=name, config=config)
+        report = run_task(task, progress=True)
+    finish(report, out_dir=out_dir, fmt=fmt, fail_under=fail_under, fail_over=fail_over)
+
+
+def _draft_backend(settings: Settings, backend: str) -> tuple[Callable[[DraftCase], ChatBackend], dict[str, str]]:
+    """The chain's backend per case: scripted replies for ``fake``, else one real backend for every case."""
+    if backend == "fake":
+        from evals.tasks.draft_fake import scripted_backend
+
+        return scripted_backend, {"backend": "fake (scripted replies: measures the pipeline, not a model)"}
+    from assistant.llm import build_backend
+
+    llm = build_backend(settings, backend)
+    click.echo(f"Drafting with {llm.name} ({llm.model})", err=True)
+    return (lambda case: llm), {"backend": llm.name, "model": llm.model}
 
 
 @eval_command.command("compare")

@@ -77,7 +77,13 @@ def present(exercise: Exercise) -> Presentation:
         view.outline = _outline(okr_set, path, with_others=bool(ctx.others))
         view.item = f"Key result: {exercise.item}"
     elif exercise.scope is Scope.OBJECTIVE:
-        view.outline = _outline(okr_set, path, with_others=False)
+        own = okr_set.objectives[_objective_index(path) or 0]
+        view.outline = []
+        if own.aligns_to is not None and ctx.objective.aligns_to:
+            link = own.aligns_to.id
+            view.outline.append(Line(f"Linked to the parent {link}: {parent_text(link)}"))
+        view.outline.append(Line("Key results under the objective below:"))
+        view.outline += [Line(kr.text, 1) for kr in own.key_results]
         if ctx.mission:
             view.header += f"\nMission: {ctx.mission}"
         view.item = f"Objective: {exercise.item}"
@@ -132,8 +138,7 @@ def _outline(okr_set: OKRSet, path: str, *, with_others: bool) -> list[Line]:
         mine = i == own_index
         if not mine and not with_others:
             continue
-        marked_title = mine and path == f"objectives[{i}]"
-        lines.append(Line(_title(objective) if not marked_title else "(this objective)", 0, marked_title))
+        lines.append(Line(_title(objective), 0))
         for j, kr in enumerate(objective.key_results):
             kr_path = f"objectives[{i}].key_results[{j}]"
             if kr_path == path:

@@ -152,6 +152,10 @@ class Exercise(_Model):
     def known_parents(self) -> list[Parent]:
         return quill_parents() if self.context.parents == "quill" else []
 
+    def meaning_context(self) -> list[str]:
+        """Texts besides the item and the model rewrites that a rewrite may match in meaning (none here)."""
+        return []
+
     def policy(self) -> Policy:
         """The rule policy the exercise is graded under (the default profile for the shipped exercises)."""
         from assistant.policy import get_policy

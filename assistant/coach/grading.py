@@ -172,10 +172,12 @@ def grade_rewrite(exercise: Exercise, answer: Answer, *, similarity: Similarity)
             f"Your answer could not be read as OKRs ({exc.reason}). Write one objective per line starting "
             "\"Objective:\", with its key results below it as \"- \" bullets."))
     fired = {f.rule: f for f in findings}
+    before = _item_rules(exercise)  # a workshop item may break rules outside the exercise (e.g. a KR count)
     still = [r for r in targets if r in fired]
     fixed = [r for r in targets if r not in fired]
-    new = ordered([f.rule for f in findings if f.rule not in targets and f.severity is not Severity.INFO])
-    notes = ordered([f.rule for f in findings if f.rule not in targets and f.severity is Severity.INFO])
+    others = [f for f in findings if f.rule not in targets]
+    new = ordered([f.rule for f in others if f.severity is not Severity.INFO and f.rule not in before])
+    notes = ordered([f.rule for f in others if f.severity is Severity.INFO or f.rule in before])
     unchanged = _norm(text) == _norm(exercise.item)
     sim = 0.0 if unchanged else similarity(text, references(exercise))
     meaning_ok = sim >= MEANING_THRESHOLD
@@ -185,7 +187,9 @@ def grade_rewrite(exercise: Exercise, answer: Answer, *, similarity: Similarity)
 
     lines: list[str] = []
     if unchanged:
-        lines.append(f"That is the original {exercise.item_label}, unchanged: it still breaks {_names(still)}.")
+        lines.append(f"That is the original {exercise.item_label}, unchanged.")
+        for rule in still:
+            lines.append(f"Still broken: {rule} ({rule_info(rule).title}). {fired[rule].message} Read {cite(rule)}.")
     elif correct:
         lines.append(f"Well done: the rewrite no longer breaks {_names(targets)}, adds no new problem and keeps "
                      f"the original meaning (similarity {sim:.2f}).")
@@ -202,14 +206,23 @@ def grade_rewrite(exercise: Exercise, answer: Answer, *, similarity: Similarity)
                 f"{MEANING_THRESHOLD:.2f} needed). Keep the same subject and improve how it is measured."
             )
     for rule in notes:
-        lines.append(f"Note: {rule} ({rule_info(rule).title}). {fired[rule].message}")
-    model = exercise.rewrites[0] if not correct else exercise.rewrites[-1]
-    lines.append(f"{'Another way to write it' if correct else 'A model rewrite'}: {_show(model)}")
+        outside = " (outside this exercise: the original breaks it too)" if rule in before else ""
+        lines.append(f"Note: {rule} ({rule_info(rule).title}){outside}. {fired[rule].message}")
+    if exercise.rewrites:
+        model = exercise.rewrites[0] if not correct else exercise.rewrites[-1]
+        lines.append(f"{'Another way to write it' if correct else 'A model rewrite'}: {_show(model)}")
     if correct:
         lines.append(f"Read more: {', '.join(cite(r) for r in targets)}.")
     per_rule = {r: r in fixed and meaning_ok for r in targets} | dict.fromkeys(new, False)
     return Grade(correct=correct, score=round(min(1.0, score), 2), feedback="\n".join(lines),
                  rules=ordered([*targets, *new]), per_rule=per_rule)
+
+
+def _item_rules(exercise: Exercise) -> set[str]:
+    try:
+        return {f.rule for f in scoped_findings(exercise, exercise.item)}
+    except ParseError:
+        return set()
 
 
 def _names(rule_ids: set[str] | Sequence[str]) -> str:

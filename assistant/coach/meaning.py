@@ -47,6 +47,18 @@ def _noise() -> tuple[frozenset[str], frozenset[str]]:
     return verbs, fillers
 
 
+# Acronyms the embedding model reads poorly: "Raise CSAT" should match "Improve customer satisfaction".
+_ACRONYMS = {
+    "csat": "customer satisfaction", "nps": "net promoter score", "enps": "employee net promoter score",
+    "arr": "annual recurring revenue", "mrr": "monthly recurring revenue", "nrr": "net revenue retention",
+    "grr": "gross revenue retention", "cac": "customer acquisition cost", "ltv": "customer lifetime value",
+    "mttr": "mean time to recover", "sla": "service level", "mql": "marketing-qualified lead",
+    "mqls": "marketing-qualified leads", "sql": "sales-qualified lead", "sqls": "sales-qualified leads",
+    "dso": "days sales outstanding", "wau": "weekly active users", "mau": "monthly active users",
+    "dau": "daily active users", "kpi": "key metric", "ux": "user experience", "ui": "user interface",
+}
+
+
 def subject(text: str) -> str:
     """What ``text`` is about: its words without the lead verb, numbers, dates, owner and parent link.
 
@@ -65,7 +77,7 @@ def subject(text: str) -> str:
             low = word.lower()
             if low in fillers or (i == 0 and verb_base(low) in verbs):
                 continue
-            out.append(word)
+            out.append(_ACRONYMS.get(low, word))
     return " ".join(out) or text.strip()
 
 
@@ -82,8 +94,9 @@ def meaning_similarity(text: str, references: Sequence[str]) -> float:
 
 
 def references(exercise: Exercise) -> list[str]:
-    """What a rewrite is compared with: the original item and the model rewrites (placeholders left out)."""
-    return [exercise.item, *(r for r in exercise.rewrites if "<" not in r)]
+    """What a rewrite is compared with: the original item and the model rewrites (placeholders left out), plus
+    whatever else the exercise says about its meaning (a workshop item's objective and sibling key results)."""
+    return [exercise.item, *(r for r in exercise.rewrites if "<" not in r), *exercise.meaning_context()]
 
 
 @dataclass(frozen=True)

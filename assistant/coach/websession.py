@@ -141,9 +141,14 @@ class WebSessions:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".session-", suffix=".json", dir=self.folder)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(session.model_dump_json())
-            os.replace(tmp, self._path(session.id))
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(session.model_dump_json())
+                os.replace(tmp, self._path(session.id))
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
         except OSError as exc:
             raise ConfigError(
                 f"Cannot save the coach session in {self.folder}: {exc.strerror or exc}. "

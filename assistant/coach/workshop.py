@@ -25,7 +25,7 @@ from assistant.okr import Finding, KeyResult, OKRSet, Parent, Severity
 from assistant.policy import Policy
 
 # Findings a rewrite of one title or one key result cannot fix: they are about counts across the set.
-_NOT_ITEM_RULES = frozenset({"objective-kr-count", "set-objective-count", "set-no-period"})
+SET_RULES = frozenset({"objective-kr-count", "set-objective-count", "set-no-period"})
 
 
 class WorkshopExercise(Exercise):
@@ -46,6 +46,15 @@ class WorkshopExercise(Exercise):
 
     def policy(self) -> Policy:
         return self.policy_used
+
+    def meaning_context(self) -> list[str]:
+        """With few or no model rewrites, the objective and its other key results say what the item is for:
+        a rewrite that turns an activity into the outcome it serves should match them."""
+        index = int(self.path.split("[", 1)[1].split("]", 1)[0])
+        objective = self.base.objectives[index]
+        if self.scope is Scope.OBJECTIVE:
+            return [kr.text for kr in objective.key_results]
+        return [objective.title, *(kr.text for kr in objective.key_results if kr.text != self.item)]
 
     def build_set(self, item: str) -> tuple[OKRSet, str]:
         okr_set = self.base.model_copy(deep=True)
@@ -71,7 +80,7 @@ def workshop_exercises(
     """One rewrite exercise per objective or key result of ``okr_set`` with a fixable warning or error."""
     by_path: dict[str, list[Finding]] = {}
     for f in findings:
-        if f.path and f.severity is not Severity.INFO and f.rule not in _NOT_ITEM_RULES:
+        if f.path and f.severity is not Severity.INFO and f.rule not in SET_RULES:
             by_path.setdefault(f.path, []).append(f)
     exercises: list[WorkshopExercise] = []
     for i, objective in enumerate(okr_set.objectives):

@@ -23,8 +23,8 @@ class Budget:
 
     passages_per_parent: int = 3
     search_k: int = 6
-    chars_per_passage: int = 420
-    chars_per_prompt: int = 1100
+    chars_per_passage: int = 360
+    chars_per_prompt: int = 900
     min_score: float = 0.05
 
 
@@ -120,7 +120,7 @@ def parent_query(parent: Parent, request: DraftRequest) -> str:
 
 def retrieve_passages(
     targets: Sequence[Target], request: DraftRequest, store: KnowledgeStore, book: PassageBook, *,
-    budget: Budget = Budget(),  # noqa: B008 - frozen dataclass, safe as a default
+    budget: Budget = Budget(),
 ) -> list[ParentContext]:
     """Search the strategy for each parent; excerpt, dedupe and cap the passages per prompt."""
     contexts: list[ParentContext] = []
@@ -157,8 +157,11 @@ def retrieve_passages(
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n(?=\s*(?:[-*•]|\d+[.)])\s)|\n\s*\n")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _STOP = frozenset(
-    "the a an and or of to in on for with by from at as is are be our we it its this that their will than "
-    "into over per more most less have has was were not can all each team teams".split()
+    {
+        "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "by", "from", "at", "as", "is",
+        "are", "be", "our", "we", "it", "its", "this", "that", "their", "will", "than", "into", "over", "per",
+        "more", "most", "less", "have", "has", "was", "were", "not", "can", "all", "each", "team", "teams",
+    }
 )
 
 

@@ -44,9 +44,13 @@ _SCOPES: dict[str, str] = {
 }
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.-]*")
 _GENERIC = frozenset(
-    "raise increase grow reduce decrease cut lower lift improve boost reach achieve maintain keep hold from "
-    "to by the a an of in on for with at per our and or end baseline established target within least than "
-    "more less new rate share number percent weekly monthly daily quarter".split()
+    {
+        "raise", "increase", "grow", "reduce", "decrease", "cut", "lower", "lift", "improve", "boost", "reach",
+        "achieve", "maintain", "keep", "hold", "from", "to", "by", "the", "a", "an", "of", "in", "on", "for",
+        "with", "at", "per", "our", "and", "or", "end", "baseline", "established", "target", "within", "least",
+        "than", "more", "less", "new", "rate", "share", "number", "percent", "weekly", "monthly", "daily",
+        "quarter",
+    }
 )
 
 
@@ -198,7 +202,7 @@ def _scopes(text: str) -> set[str]:
     found = set()
     for token in _TOKEN.findall(text):
         group = _SCOPES.get(token.lower().rstrip("."))
-        if group and (token.isupper() or len(token) > 3 or token.lower() == "us" and token == "US"):
+        if group and (token.isupper() or len(token) > 3 or (token.lower() == "us" and token == "US")):
             found.add(group)
     return found
 

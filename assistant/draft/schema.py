@@ -23,13 +23,10 @@ def _require_all(schema: dict[str, Any]) -> None:
 class DraftedAlignment(BaseModel):
     model_config = ConfigDict(extra="ignore", json_schema_extra=_require_all)
 
-    id: str = Field(description="Id of the parent objective (or one of its key results) this objective serves.")
-    kind: Literal["objective", "key_result"] = Field(
-        default="objective", description="'key_result' when id names a parent key result, else 'objective'."
-    )
+    id: str = Field(description="Parent objective id, or one of its key result ids.")
+    kind: Literal["objective", "key_result"] = Field(default="objective", description="What the id names.")
     type: Literal["explicit", "directional"] = Field(
-        default="directional",
-        description="'explicit' when the team takes a parent key result as its objective; else 'directional'.",
+        default="directional", description="explicit: the team takes on a parent key result; else directional."
     )
 
 
@@ -38,9 +35,9 @@ class DraftedKeyResult(BaseModel):
 
     text: str = Field(
         min_length=1,
-        description="One measurable outcome in one sentence: metric, from baseline to target, by a date.",
+        description="One measurable outcome: metric, from baseline to target, by a date.",
     )
-    owner: str | None = Field(default=None, description="Role that owns this key result.")
+    owner: str | None = Field(default=None, description="Role that owns it.")
 
 
 class DraftedObjective(BaseModel):
@@ -52,10 +49,10 @@ class DraftedObjective(BaseModel):
 
     model_config = ConfigDict(extra="ignore", json_schema_extra=_require_all)
 
-    title: str = Field(min_length=1, description="Qualitative, inspiring, short; no numbers; not the parent's words.")
-    rationale: str = Field(default="", description="One sentence: why this matters now.")
+    title: str = Field(min_length=1, description="Qualitative, inspiring, short; no numbers.")
+    rationale: str = Field(default="", description="Why it matters now, in at most 15 words.")
     aligns_to: DraftedAlignment
-    sources: list[str] = Field(default_factory=list, description="Ids of the passages used, e.g. [\"S1\"].")
+    sources: list[str] = Field(default_factory=list, description="Ids of the passages used, e.g. S1.")
     key_results: list[DraftedKeyResult]
 
 
@@ -74,7 +71,7 @@ def objective_schema(kr_min: int, kr_max: int) -> type[DraftedObjective]:
             description=f"{kr_min} to {kr_max} key results, each a different metric.",
         ),
     )
-    model: type[DraftedObjective] = create_model(  # type: ignore[call-overload]
+    model: type[DraftedObjective] = create_model(
         "DraftedObjective", __base__=DraftedObjective, key_results=bounded
     )
     return model

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import uvicorn
 from starlette.types import ASGIApp
+from uvicorn.config import LOGGING_CONFIG
 
 
 def free_port() -> int:
@@ -28,7 +29,7 @@ def serve(app: ASGIApp, *, log_level: str = "warning", propagate_logs: bool = Fa
     """
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level=log_level, lifespan="off",
-                            **({"log_config": None} if propagate_logs else {}))
+                            log_config=None if propagate_logs else LOGGING_CONFIG)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
     thread.start()

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from assistant.api.deps import get_store
 from assistant.errors import StoreError
+from assistant.retrieval.models import DocumentInfo
 
 
 def test_unknown_api_route_is_json_404(client: TestClient) -> None:
@@ -60,7 +61,7 @@ def test_unexpected_errors_are_a_generic_500_and_logged(app: FastAPI, caplog: py
 
 
 class BrokenStore(MemoryStore):
-    def list_documents(self) -> list:  # type: ignore[override,type-arg]
+    def list_documents(self) -> list[DocumentInfo]:
         raise StoreError("The knowledge base failed while listing documents (ConnectionError). Check OKR_CHROMA_URL.")
 
 

@@ -130,7 +130,7 @@ def test_bad_parent_files_are_422(real: TestClient) -> None:
 
 
 @pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "x", "k": 0}, {"q": "x", "k": 500}])
-def test_search_validation_is_422(real: TestClient, params: dict[str, object]) -> None:
+def test_search_validation_is_422(real: TestClient, params: dict[str, str | int]) -> None:
     response = real.get("/api/v1/search", params=params)
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"

@@ -189,7 +189,7 @@ def test_rules_pages(client: TestClient) -> None:
     assert 'href="/rules/kr-not-measurable"' in page and 'href="/guide/smart-key-results"' in page
     assert 'rel="prev"' in page and 'rel="next"' in page
     guide = client.get("/guide/smart-key-results")
-    assert guide.status_code == 200 and 'href="/rules/' in guide.text or "Writing SMART" in guide.text
+    assert (guide.status_code == 200 and 'href="/rules/' in guide.text) or "Writing SMART" in guide.text
     assert client.get("/rules/nope").status_code == 404
 
 

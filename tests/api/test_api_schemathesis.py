@@ -41,7 +41,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", api_app())
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, database=None,
+@settings(max_examples=20, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
 def test_api_conforms_to_its_openapi_document(case: schemathesis.Case) -> None:
     case.call_and_validate(checks=CHECKS)

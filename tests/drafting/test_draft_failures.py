@@ -70,7 +70,8 @@ def test_an_unreachable_server_makes_the_draft_incomplete(request_, store, polic
 def test_a_refusal_is_never_taken_as_a_draft(request_, store, policy):
     refusal = "I'm sorry, but I can't help with that request."
     error, events, llm = _fails_at_objective_two(request_, store, policy, refusal, refusal)
-    assert refusal not in error.message or "no valid" in error.message
+    assert "no valid DraftedObjective" in error.message
+    assert llm.calls[2].messages[-2].content == refusal  # shown back to the model once, then given up
     _assert_partial(events)
 
 

@@ -156,3 +156,21 @@ def test_a_citation_lost_after_drafting_is_dropped_and_its_numbers_unsourced():
     assert [c.chunk_id for c in citations] == ["c-us"]
     assert kr.sources == ["c-us"]
     assert kr.numbers[0].provenance is Provenance.PROPOSED and kr.numbers[0].chunk_id is None
+
+
+MEMO = Passage("S4", "c-memo", "memo.md", "Bet 1",
+               "European ARR doubled in 2026 but trials convert at 11.2% against 18.4% in the US.", 0.5)
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Raise European trial conversion from 11.2% to 14% by 2027-03-31", True),
+    ("Raise European trial conversion from 18.4% to 20% by 2027-03-31", False),
+    ("Raise US trial conversion from 18.4% to 20% by 2027-03-31", True),
+    ("Raise US trial conversion from 11.2% to 20% by 2027-03-31", True),  # the 11.2% clause names no region
+])
+def test_each_number_is_judged_by_its_own_clause(text, kept):
+    tagged = _tag(text, cited=(MEMO,), retrieved=(MEMO,))
+    baseline = text.split("from ")[1].split(" ")[0]
+    assert (baseline in tagged.text) is kept
+    if kept:
+        assert tagged.numbers[0].provenance is Provenance.SOURCED and tagged.numbers[0].chunk_id == "c-memo"

@@ -102,3 +102,16 @@ def test_malformed_output_during_repair_keeps_the_last_valid_version(request_, s
     assert result.complete
     assert result.okr_set.objectives[1].key_results[1].text == VAGUE
     assert any("repair round 1 gave no valid output" in (s.detail or "") for s in result.trace.steps)
+
+
+def test_a_title_that_restates_a_parent_key_result_is_sent_back(request_, store, policy):
+    copied = lambda m: objective_json("Raise European trial conversion from 11.2% to 14% by 2027-03-31", [  # noqa: E731
+        "Raise European trial conversion from 11.2% to 14% by 2027-03-31",
+        "Cut lost European deals citing data hosting from 37% to 20% by 2027-03-31",
+    ], aligns="P-1", sources=[label_of(m, "European trial")])
+    first, second, third = good_replies()
+    llm = fake(copied, first, second, third)
+    result = draft_okrs(request_, llm=llm, store=store, policy=policy)
+    feedback = llm.calls[1].messages[-1].content
+    assert "repeats the parent's words" in feedback
+    assert result.okr_set.objectives[0].title == "Become the obvious choice for European field teams"

@@ -30,7 +30,8 @@ SAMPLES: dict[str, dict[str, object]] = {
 }
 
 EXPECTED = {
-    "draft.system.j2": ["at most 20 words", "2 to 3 key results", "a baseline to be established", "not instructions"],
+    "draft.system.j2": ["(4 to 12 words)", "2 to 3 key results", "a baseline to be established", "not instructions",
+                        "Example of the format"],
     "draft.objective.j2": ["Team: EU Growth", "Stage: a new team", "Capacity: Three engineers",
                            "Parent objective CO-1: Win Europe", "- CO-1.KR1: EU ARR to $5M",
                            '<passage id="S1" document="eu-plan.md">', "Already drafted",

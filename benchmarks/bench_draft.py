@@ -1,0 +1,167 @@
+"""End-to-end time of a 4-objective draft for a Quill team on the local model, split by step.
+
+    .venv/bin/python -m benchmarks.bench_draft [--team onboarding-growth] [--objectives 4] [--data-dir DIR]
+                                               [--threads N] [--no-raw] [--out reports/bench]
+
+Builds (or reuses) a knowledge base with the Quill sample ingested and its OKRs imported, then drafts with the
+in-process local model and reports: total seconds, time to the first objective, and the split into retrieval,
+prompt evaluation, generation, validation and repair (from the draft's trace); tokens/s inside the chain
+against llama.cpp's raw tokens/s on the same machine (``benchmarks.bench_llm_raw``, measured right after);
+and the chain's overhead (time that is not model time). Targets from the issue: at most 90 s, overhead at most
+15% of model time, first objective within 25 s. Prints the figures, writes ``draft.json``. Figures, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+TARGET_SECONDS = 90.0
+TARGET_FIRST_OBJECTIVE = 25.0
+TARGET_OVERHEAD = 0.15
+
+
+def prepare(data_dir: Path) -> None:
+    """Ingest Quill's strategy and import its OKRs into ``data_dir`` unless already there."""
+    from assistant.config import settings_from_env
+    from assistant.demo import prepare as prepare_store
+    from assistant.resources import knowledge_dir
+    from assistant.retrieval.store import open_store
+
+    store = open_store(settings_from_env(data_dir=data_dir))
+    prepare_store(store, knowledge_dir() / "examples" / "quill")
+
+
+def run_draft(data_dir: Path, *, team: str, objectives: int, threads: int | None) -> dict[str, Any]:
+    from assistant.config import settings_from_env
+    from assistant.draft.teams import request_from_team_file
+    from assistant.drafting import draft_okrs
+    from assistant.llm import build_backend
+    from assistant.okr import DraftEvent, Severity
+    from assistant.policy import get_policy
+    from assistant.resources import knowledge_dir
+    from assistant.retrieval.store import open_store
+
+    settings = settings_from_env(data_dir=data_dir, local_threads=threads, llm_timeout=900)
+    store = open_store(settings)
+    teams = knowledge_dir() / "examples" / "quill" / "teams.yaml"
+    request = request_from_team_file(teams, team, overrides={"objectives": objectives, "period": "2027-Q1"})
+    llm = build_backend(settings, "local")
+    load_started = time.perf_counter()
+    llm.load()  # type: ignore[attr-defined]
+    load_seconds = time.perf_counter() - load_started
+    marks: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def on_event(event: DraftEvent) -> None:
+        now = time.perf_counter() - started
+        if event.kind == "objective":
+            marks.setdefault("first_objective", now)
+        print(f"  [{now:6.1f} s] {event.kind}: {event.message}", flush=True)
+
+    result = draft_okrs(request, llm=llm, store=store, policy=get_policy(), on_event=on_event)
+    total = time.perf_counter() - started
+    split = split_trace(result.trace.model_dump())
+    model_seconds = split["prompt_eval"] + split["generation"] + split["repair"]
+    numbers = [n for o in result.okr_set.objectives for kr in o.key_results for n in kr.numbers]
+    return {
+        "team": request.team,
+        "objectives": len(result.okr_set.objectives),
+        "load_seconds": round(load_seconds, 2),
+        "total_seconds": round(total, 2),
+        "first_objective_seconds": round(marks.get("first_objective", total), 2),
+        "split_seconds": {k: round(v, 2) for k, v in split.items()},
+        "model_seconds": round(model_seconds, 2),
+        "overhead_seconds": round(total - model_seconds, 2),
+        "overhead_share_of_model": round((total - model_seconds) / model_seconds, 4) if model_seconds else None,
+        "prompt_tokens": result.trace.prompt_tokens,
+        "completion_tokens": result.trace.completion_tokens,
+        "chain_gen_tokens_per_s": round(_completion_tokens(result.trace.model_dump()) / split["gen_all"], 2)
+        if split["gen_all"] else None,
+        "repair_rounds": result.trace.repair_rounds,
+        "error_findings": sum(1 for f in result.findings if f.severity is Severity.ERROR),
+        "score": result.score,
+        "numbers_tagged": len(numbers),
+        "citations": len(result.citations),
+    }
+
+
+def split_trace(trace: dict[str, Any]) -> dict[str, float]:
+    """Seconds per kind of step: retrieval, prompt_eval, generation, validation, repair (and gen_all)."""
+    out = {"retrieval": 0.0, "prompt_eval": 0.0, "generation": 0.0, "validation": 0.0, "repair": 0.0,
+           "gen_all": 0.0}
+    for step in trace["steps"]:
+        name, seconds = step["name"], float(step["seconds"])
+        if name in ("parents", "retrieval", "citations"):
+            out["retrieval"] += seconds
+        elif "validation" in name:
+            out["validation"] += seconds
+        elif ": repair" in name:
+            out["repair"] += seconds
+            if name.endswith("generation"):
+                out["gen_all"] += seconds
+        elif name.endswith("prompt eval"):
+            out["prompt_eval"] += seconds
+        elif name.endswith("generation") or name.startswith("objective"):
+            out["generation"] += seconds
+            out["gen_all"] += seconds
+    return out
+
+
+def _completion_tokens(trace: dict[str, Any]) -> int:
+    return sum(int(s["completion_tokens"]) for s in trace["steps"])
+
+
+def raw_speed(data_dir: Path, threads: int | None) -> dict[str, float] | None:
+    try:
+        from benchmarks.bench_llm_raw import measure_raw
+    except ImportError:
+        return None
+    from assistant.config import settings_from_env
+    from assistant.llm.model_files import resolve_model_path
+
+    settings = settings_from_env(data_dir=data_dir)
+    n_threads = threads or settings.local_threads or os.cpu_count() or 1
+    return measure_raw(resolve_model_path(settings), n_ctx=settings.local_context, n_threads=n_threads,
+                       prompt_tokens=512, gen_tokens=96)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--team", default="onboarding-growth")
+    parser.add_argument("--objectives", type=int, default=4)
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--no-raw", action="store_true", help="Skip the raw llama.cpp measurement.")
+    parser.add_argument("--out", type=Path, default=Path("reports/bench"))
+    args = parser.parse_args()
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="okr-bench-draft-"))
+    load = os.getloadavg()[0]
+    print(f"Preparing the Quill knowledge base in {data_dir}...", flush=True)
+    prepare(data_dir)
+    print(f"Drafting {args.objectives} objectives for {args.team} (load average {load:.1f})...", flush=True)
+    figures = run_draft(data_dir, team=args.team, objectives=args.objectives, threads=args.threads)
+    raw = None if args.no_raw else raw_speed(data_dir, args.threads)
+    if raw:
+        figures["raw_gen_tokens_per_s"] = round(raw["gen_tokens_per_s"], 2)
+        figures["raw_prompt_tokens_per_s"] = round(raw["prompt_tokens_per_s"], 2)
+        if figures["chain_gen_tokens_per_s"]:
+            figures["chain_vs_raw_generation"] = round(figures["chain_gen_tokens_per_s"] / raw["gen_tokens_per_s"], 3)
+    figures["load_average_before"] = round(load, 2)
+    figures["load_average_after"] = round(os.getloadavg()[0], 2)
+    figures["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    figures["targets"] = {"total_seconds": TARGET_SECONDS, "first_objective_seconds": TARGET_FIRST_OBJECTIVE,
+                          "overhead_share_of_model": TARGET_OVERHEAD}
+    print(json.dumps(figures, indent=2))
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "draft.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
