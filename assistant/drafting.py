@@ -13,15 +13,19 @@ drafted so far, for streaming clients), and then ``DraftIncomplete`` is raised w
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-from assistant.draft.assemble import Inputs, as_model_reply, assemble
+from pydantic import BaseModel
+
+from assistant.draft.assemble import Inputs, assemble
 from assistant.draft.context import ParentContext, PassageBook, retrieve_passages, select_parents
 from assistant.draft.period import next_quarter, period_end
 from assistant.draft.prompts import objective_message, repair_message, system_message
 from assistant.draft.provenance import request_numbers
-from assistant.draft.schema import DraftedObjective, objective_schema
+from assistant.draft.schema import DraftedObjective, RepairedKeyResult, RepairedTitle, objective_schema
 from assistant.draft.tracing import TraceRecorder
 from assistant.errors import DraftIncomplete, InputError, LLMError, StructuredOutputError
 from assistant.llm.base import ChatBackend, Message
@@ -46,11 +50,14 @@ from assistant.retrieval.models import KnowledgeStore
 from assistant.review import check, review
 
 EventHandler = Callable[[DraftEvent], None]
+M = TypeVar("M", bound=BaseModel)
+_KR_INDEX = re.compile(r"\.key_results\[(\d+)\]")
 
 # Warnings worth a repair round: small models reuse the parent's title or one of its key results (numbers
 # included) as the team's objective, and that defeats the draft's purpose.
 REPAIR_WARNINGS = frozenset({"objective-copies-parent", "objective-has-metric"})
 OBJECTIVE_MAX_TOKENS = 420
+REPAIR_MAX_TOKENS = 90
 STRUCTURED_RETRIES = 1
 TEMPERATURE = 0.0  # greedy: the same request on the same model gives the same draft (a reproducible demo)
 
@@ -110,9 +117,9 @@ def draft_okrs(
         given=request_numbers([request.mission, *request.focus, request.capacity or ""]),
         request_text=" ".join([request.team, request.mission, *request.focus]),
     )
-    chain = _Chain(llm=llm, policy=policy, recorder=recorder, emit=emit, known=known, inputs=inputs,
-                   repair_rounds=repair_rounds)
     system = system_message(policy)
+    chain = _Chain(llm=llm, policy=policy, recorder=recorder, emit=emit, known=known, inputs=inputs,
+                   repair_rounds=repair_rounds, request=request, system=system, deadline=deadline)
     drafted: list[Objective] = []
     for index in range(count):
         context = contexts[index % len(contexts)]
@@ -157,8 +164,12 @@ class _Chain:
     """One draft's model calls: generate an objective, check it, repair it."""
 
     def __init__(self, *, llm: ChatBackend, policy: Policy, recorder: TraceRecorder, emit: EventHandler,
-                 known: Sequence[Parent], inputs: Inputs, repair_rounds: int) -> None:
+                 known: Sequence[Parent], inputs: Inputs, repair_rounds: int, request: DraftRequest,
+                 system: Message, deadline: str) -> None:
         self.llm = llm
+        self.request = request
+        self.system = system
+        self.deadline = deadline
         self.policy = policy
         self.recorder = recorder
         self.emit = emit
@@ -170,7 +181,7 @@ class _Chain:
     def objective(self, index: int, messages: list[Message], context: ParentContext,
                   drafted: Sequence[Objective]) -> Objective:
         name = f"objective {index + 1}"
-        value = self._generate(name, messages)
+        value = self._generate(name, messages, self.schema, OBJECTIVE_MAX_TOKENS)
         assembled = assemble(value, context, self.inputs)
         self._note(name, assembled.notes)
         for round_number in range(1, self.repair_rounds + 1):
@@ -184,21 +195,47 @@ class _Chain:
                 message=f"Objective {index + 1}: repair round {round_number} for "
                         + "; ".join(sorted({p.rule for p in problems})),
             ))
-            messages = [
-                *messages,
-                Message(role="assistant", content=as_model_reply(assembled.objective, context)),
-                repair_message(problems, round_number=round_number, policy=self.policy),
-            ]
-            try:
-                value = self._generate(f"{name}: repair {round_number}", messages)
-            except StructuredOutputError as exc:
-                # keep the last valid version: its findings are reported, the draft stays whole
-                self._note(name, [f"repair round {round_number} gave no valid output ({exc.attempts} attempts)"])
-                break
+            value = self.repair(index, round_number, value, assembled.objective, problems, context)
             assembled = assemble(value, context, self.inputs)
             self._note(f"{name}: repair {round_number}", assembled.notes)
             self.recorder.trace.repair_rounds += 1
         return assembled.objective
+
+    def repair(self, index: int, round_number: int, value: DraftedObjective, objective: Objective,
+               problems: Sequence[Finding], context: ParentContext) -> DraftedObjective:
+        """``value`` with each rejected part rewritten by the model: the title, and each failing key result.
+
+        One small call per part (a short prompt, a one-line answer) instead of regenerating the objective:
+        a small model asked to redo the whole objective tends to repeat it word for word.
+        """
+        repaired = value.model_copy(deep=True)
+        by_part: dict[int | None, list[Finding]] = {}
+        for finding in problems:
+            match = _KR_INDEX.search(finding.path)
+            by_part.setdefault(int(match.group(1)) if match else None, []).append(finding)
+        label_of = {p.chunk_id: p for p in context.passages}
+        for part, findings in by_part.items():
+            kind = "title" if part is None else "key result"
+            text = objective.title if part is None else objective.key_results[part].text
+            cited = [] if part is None else [label_of[c] for c in objective.key_results[part].sources
+                                             if c in label_of]
+            message = repair_message(
+                kind, text, findings, round_number=round_number, request=self.request, context=context,
+                objective=objective, cited=cited, deadline=self.deadline, policy=self.policy,
+            )
+            name = f"objective {index + 1}: repair {round_number}: {kind}" + ("" if part is None else f" {part + 1}")
+            schema: type[BaseModel] = RepairedTitle if part is None else RepairedKeyResult
+            try:
+                answer = self._generate(name, [self.system, message], schema, REPAIR_MAX_TOKENS)
+            except StructuredOutputError as exc:
+                # keep the last valid version of this part: its findings are reported, the draft stays whole
+                self._note(name, [f"no valid output after {exc.attempts} attempts; kept the previous text"])
+                continue
+            if isinstance(answer, RepairedTitle):
+                repaired.title = answer.title
+            elif isinstance(answer, RepairedKeyResult) and part is not None:
+                repaired.key_results[part].text = answer.text
+        return repaired
 
     def problems(self, index: int, objective: Objective, drafted: Sequence[Objective],
                  context: ParentContext) -> list[Finding]:
@@ -220,11 +257,11 @@ class _Chain:
                 ))
         return found
 
-    def _generate(self, name: str, messages: list[Message]) -> DraftedObjective:
+    def _generate(self, name: str, messages: list[Message], schema: type[M], max_tokens: int) -> M:
         started = time.perf_counter()
         try:
             value, completions = generate_structured(
-                self.llm, messages, self.schema, retries=STRUCTURED_RETRIES, max_tokens=OBJECTIVE_MAX_TOKENS,
+                self.llm, messages, schema, retries=STRUCTURED_RETRIES, max_tokens=max_tokens,
                 temperature=TEMPERATURE,
             )
         except StructuredOutputError as exc:

@@ -156,7 +156,7 @@ def baseline_objective(
 def objective_title(request: DraftRequest, context: ParentContext, *, index: int, max_words: int) -> str:
     """The team's focus for this objective (or its mission's opening), tied to the parent in words."""
     theme = request.focus[index] if index < len(request.focus) else _opening(request.mission)
-    theme = re.sub(r"[£$€]?\d[\d.,]*%?", "", theme).strip(" ,.;:")
+    theme = " ".join(re.sub(r"(?<!\w)[£$€]?\d[\d.,]*%?(?!\w)", "", theme).split()).strip(" ,.;:")
     parent = context.parent.title
     title = f"{theme[:1].upper()}{theme[1:]}, as our part in: {parent[:1].lower()}{parent[1:]}"
     if len(title.split()) > max_words:  # the parent does not fit: the team's theme alone

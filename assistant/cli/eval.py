@@ -172,10 +172,12 @@ def retrieval_eval(data_dir: Path | None, dataset: str, k: int, out_dir: Path, f
 @click.option("--cases", "max_cases", type=click.IntRange(1, None), default=None, help="Only the first N cases.")
 @click.option("--repair-rounds", type=click.IntRange(0, 5), default=2, show_default=True,
               help="Repair rounds the chain may use per objective.")
+@click.option("--timeout", type=click.FloatRange(1, None), default=None,
+              help="Seconds one model call may take (default: OKR_LLM_TIMEOUT, 120). Raise it on a busy machine.")
 @run_options
 def draft_eval(data_dir: Path | None, backend: str, system: str, baseline_only: bool, dataset: str,
-               subset: str | None, max_cases: int | None, repair_rounds: int, out_dir: Path, fmt: str,
-               fail_under: list[Threshold], fail_over: list[Threshold]) -> None:
+               subset: str | None, max_cases: int | None, repair_rounds: int, timeout: float | None, out_dir: Path,
+               fmt: str, fail_under: list[Threshold], fail_over: list[Threshold]) -> None:
     """Score drafts of the chain and the no-LLM baseline: validity, rules, parents, alignment, themes,
     groundedness, citations, duplication, latency and tokens.
 
@@ -193,6 +195,8 @@ def draft_eval(data_dir: Path | None, backend: str, system: str, baseline_only: 
         raise InputError(f"The dataset {dataset} has no cases in the subset {subset}.")
     name = Path(dataset).stem if dataset.endswith(".jsonl") else dataset
     settings = build_settings()
+    if timeout is not None:
+        settings = settings.model_copy(update={"llm_timeout": timeout})
     llm_for, config = _draft_backend(settings, backend) if "chain" in systems else (None, {})
     if subset:
         config["subset"] = subset
@@ -230,7 +234,7 @@ def _draft_backend(settings: Settings, backend: str) -> tuple[Callable[[DraftCas
 
     llm = build_backend(settings, backend)
     click.echo(f"Drafting with {llm.name} ({llm.model})", err=True)
-    return (lambda case: llm), {"backend": llm.name, "model": llm.model}
+    return (lambda case: llm), {"backend": llm.name, "model": llm.model, "timeout_s": f"{settings.llm_timeout:g}"}
 
 
 @eval_command.command("compare")

@@ -8,7 +8,6 @@ its final text by the KR parser, so text and fields always agree.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -108,19 +107,3 @@ def _alignment(drafted: DraftedObjective, context: ParentContext, notes: list[st
 
 def _clean(text: str) -> str:
     return " ".join(text.split()).strip().strip('"').strip()
-
-
-def as_model_reply(objective: Objective, context: ParentContext) -> str:
-    """The objective as the JSON the model would have written, for the repair conversation."""
-    labels = {p.chunk_id: p.label for p in context.passages}
-    sources = list(dict.fromkeys(labels[c] for kr in objective.key_results for c in kr.sources if c in labels))
-    reply = {
-        "title": objective.title,
-        "rationale": objective.rationale or "",
-        "aligns_to": objective.aligns_to.model_dump(mode="json") if objective.aligns_to else {},
-        "sources": sources,
-        "key_results": [
-            {"text": kr.text, **({"owner": kr.owner} if kr.owner else {})} for kr in objective.key_results
-        ],
-    }
-    return json.dumps(reply, ensure_ascii=False)

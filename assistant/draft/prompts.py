@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.draft.context import ParentContext
+from assistant.draft.context import ParentContext, Passage
 from assistant.llm.base import Message
 from assistant.okr import DraftRequest, Finding, Objective
 from assistant.policy import Policy
@@ -49,6 +49,7 @@ def objective_message(
             number=number,
             total=total,
             parent=context.parent,
+            parent_metrics=parent_metrics(context),
             key_result=context.key_result,
             passages=context.passages,
             drafted=drafted,
@@ -56,18 +57,39 @@ def objective_message(
     )
 
 
-def repair_message(findings: Sequence[Finding], *, round_number: int, policy: Policy) -> Message:
-    problems = [Problem(where_in_objective(f.path), f.message) for f in findings]
+def repair_message(
+    kind: str, text: str, findings: Sequence[Finding], *, round_number: int, request: DraftRequest,
+    context: ParentContext, objective: Objective, cited: Sequence[Passage], deadline: str, policy: Policy,
+) -> Message:
+    """The user turn asking to rewrite one rejected part (``kind`` "title" or "key result") of ``objective``."""
     return Message(
         role="user",
         content=render_prompt(
             "draft.repair.j2",
+            kind=kind,
+            text=text,
+            findings=[Problem(where_in_objective(f.path), f.message) for f in findings],
             round=round_number,
-            findings=problems,
-            kr_min=policy.key_results.min,
-            kr_max=policy.key_results.max,
+            request=request,
+            parent=context.parent,
+            objective=objective.title,
+            key_results=[kr.text for kr in objective.key_results],
+            passages=cited,
+            deadline=deadline,
+            max_words=policy.objective_max_words,
         ),
     )
+
+
+def parent_metrics(context: ParentContext) -> list[tuple[str, str]]:
+    """What each parent key result measures, without its sentence: a small model copies whole sentences."""
+    from assistant.krparse import parse_kr_text
+
+    pairs = []
+    for kr in context.parent.key_results:
+        metric = parse_kr_text(kr.text).metric or kr.text
+        pairs.append((kr.id, metric))
+    return pairs
 
 
 def where_in_objective(path: str) -> str:

@@ -75,3 +75,19 @@ def objective_schema(kr_min: int, kr_max: int) -> type[DraftedObjective]:
         "DraftedObjective", __base__=DraftedObjective, key_results=bounded
     )
     return model
+
+
+class RepairedTitle(BaseModel):
+    """A new title for an objective the reviewer rejected."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    title: str = Field(min_length=1, description="Short qualitative goal in the team's own words; no numbers.")
+
+
+class RepairedKeyResult(BaseModel):
+    """A new text for a key result the reviewer rejected."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    text: str = Field(min_length=1, description="One measurable outcome: metric, from baseline to target, by a date.")

@@ -1,11 +1,12 @@
 """Scripted model replies for the draft eval on the fake backend: the chain runs end to end with no model.
 
-The "model" answers the drafter's JSON schema deterministically from the case and from the prompt it is sent:
-it links to the parent the prompt names, titles the objective after one of the case's themes, and writes one key
-result from a measurable statement in the prompt's passages (its figure as the baseline, the passage cited) and
-one on another theme with a proposed target. Two slips are scripted on purpose, so the checks after the model are exercised too:
-the first reply copies the parent's title (the chain sends it back for a repair round), and every second
-objective states a baseline that is in no passage (provenance must rewrite it as "to be established").
+The "model" answers whichever schema the drafter asks for, deterministically from the case and the prompt. For
+an objective, it links to the parent the prompt names, titles the objective after one of the case's themes, and
+writes one key result from a measurable statement in the prompt's passages (its figure as the baseline, the
+passage cited) and one on another theme with a proposed target. Asked to repair a title or a key result, it
+writes a sound one. Two slips are scripted on purpose, so the checks after the model are exercised too: the first
+objective copies the parent's title (the chain must send it back for repair), and every second objective states
+a baseline that is in no passage (provenance must rewrite it as "to be established").
 
 Figures from a fake run measure the pipeline (parent selection, retrieval, validation, repair, provenance,
 citations, scoring), not the quality of any model.
@@ -17,7 +18,10 @@ import json
 import re
 from dataclasses import dataclass
 
+from pydantic import BaseModel
+
 from assistant.draft.context import Passage
+from assistant.draft.provenance import BASELINE_PLACEHOLDER
 from assistant.llm import FakeBackend, Message
 from evals.baseline import statements
 from evals.draft_cases import DraftCase
@@ -25,6 +29,7 @@ from evals.draft_cases import DraftCase
 _PASSAGE = re.compile(r'<passage id="(S\d+)"[^>]*>\n(.*?)\n</passage>', re.DOTALL)
 _PARENT = re.compile(r"^Parent objective (\S+): (.+)$", re.MULTILINE)
 _ASK = re.compile(r"Write objective (\d+) of (\d+) for team .*? due by (\S+?)\. Reply", re.DOTALL)
+_DATE = re.compile(r"\bby (\d{4}-\d{2}-\d{2})\b")
 _EXPLICIT = re.compile(r'"aligns_to": \{"id": "([^"]+)", "kind": "key_result", "type": "explicit"\}')
 INVENTED_BASELINE = "37%"  # a figure none of the fixture passages states for these metrics
 
@@ -100,6 +105,39 @@ def fake_reply(case: DraftCase, messages: list[Message]) -> str:
     })
 
 
+def repair_reply(case: DraftCase, schema: type[BaseModel], messages: list[Message], *, number: int) -> str:
+    """A sound replacement for the part of objective ``number`` that a repair prompt asks for."""
+    theme = case.themes[(number - 1) % len(case.themes)]
+    fields = set(schema.model_fields)
+    if fields == {"title"} or ("title" in fields and "key_results" not in fields):
+        return json.dumps({"title": f"Make {theme} something {case.team} is known for"})
+    if "text" in fields:
+        dates = _DATE.findall(messages[-1].content)
+        deadline = dates[-1] if dates else f"the end of {case.period or 'the quarter'}"
+        return json.dumps({"text": f"Raise {theme} from {BASELINE_PLACEHOLDER} to 60% by {deadline}"})
+    raise ValueError(f"the scripted drafter cannot answer the schema {schema.__name__} ({', '.join(sorted(fields))})")
+
+
+class _Script:
+    """The reply function: dispatches on the schema of the call being answered (recorded by the backend)."""
+
+    def __init__(self, case: DraftCase) -> None:
+        self.case = case
+        self.backend: FakeBackend | None = None
+        self.number = 1
+
+    def __call__(self, messages: list[Message]) -> str:
+        assert self.backend is not None
+        schema = self.backend.calls[-1].schema
+        if schema is None or "key_results" in schema.model_fields:
+            self.number = read_prompt(messages).number
+            return fake_reply(self.case, messages)
+        return repair_reply(self.case, schema, messages, number=self.number)
+
+
 def scripted_backend(case: DraftCase, *, calls: int = 40) -> FakeBackend:
-    """A ``FakeBackend`` whose every reply is ``fake_reply`` for ``case`` (at most ``calls`` replies)."""
-    return FakeBackend([lambda messages: fake_reply(case, messages) for _ in range(calls)], model="scripted")
+    """A ``FakeBackend`` whose replies answer the drafter for ``case`` (at most ``calls`` replies)."""
+    script = _Script(case)
+    backend = FakeBackend([script for _ in range(calls)], model="scripted")
+    script.backend = backend
+    return backend

@@ -20,7 +20,6 @@ from assistant.api import create_app
 from assistant.api.deps import get_llm, get_store
 from assistant.config import settings_from_env
 from assistant.parse import load_okrs
-from assistant.retrieval.store import open_store
 
 CHROMIUM = "/usr/bin/chromium"
 QUILL = Path(__file__).resolve().parents[2] / "knowledge" / "examples" / "quill"
@@ -34,6 +33,8 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="session")
 def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app with the sample company's parents and two of its strategy documents, and a model that answers."""
+    from assistant.retrieval.store import open_store  # chromadb: only when the browser tests run
+
     settings = settings_from_env({}, data_dir=tmp_path_factory.mktemp("browser-data"))
     store = open_store(settings)
     store.ingest([QUILL / "strategy" / "eu-expansion-plan.md", QUILL / "strategy" / "customer-experience-plan.md"])

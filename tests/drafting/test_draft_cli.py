@@ -164,7 +164,7 @@ def test_missing_mission_is_a_usage_error(kb, capsys):
 def test_error_findings_left_make_the_exit_code_non_zero(kb, monkeypatch):
     vague = objective_json("Be great", ["Make onboarding much better for everyone", "Poetry everywhere"],
                            aligns="CO-1", sources=[])
-    backend = FakeBackend([vague] * 9)
+    backend = FakeBackend([vague, '{"text": "Poetry everywhere"}', '{"text": "Poetry everywhere"}'] * 3)
     monkeypatch.setattr("assistant.llm.build_backend", lambda settings, name=None: backend)
     code, out, err = _invoke("draft", "--data-dir", str(kb), "--team", "T", "--mission", "M", "--parent", "CO-1",
                              "--period", "2027-Q1", "--repair-rounds", "1")

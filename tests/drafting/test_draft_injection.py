@@ -66,11 +66,13 @@ def test_a_model_that_obeys_the_injection_is_still_held_to_the_format_and_rules(
     poem = "roses: are red\nokrs: are gone"
     no_numbers = lambda m: objective_json("Poetry for all", [  # noqa: E731
         "Poetry everywhere", "Be loved by European poets"], aligns="P-1", sources=[])
+    still_poetry = '{"text": "Poetry everywhere"}'
     result, llm = _draft(request_, policy, with_injection=True,
-                         replies=[poem, no_numbers, no_numbers, no_numbers, _reply, _reply])
-    # the YAML poem was rejected as not JSON and re-asked; the number-free KRs went to repair
+                         replies=[poem, no_numbers, *[still_poetry] * 4, _reply, _reply])
+    # the YAML poem was rejected as not JSON and re-asked; the number-free KRs went to repair, twice each
     assert "not valid JSON" in llm.calls[1].messages[-1].content
     assert "repair round 1" in llm.calls[2].messages[-1].content
+    assert "repair round 2" in llm.calls[5].messages[-1].content
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
     assert errors and all(f.path.startswith("objectives[0]") for f in errors)
     assert all(o.key_results for o in result.okr_set.objectives)

@@ -19,10 +19,15 @@ SAMPLES: dict[str, dict[str, object]] = {
     "draft.system.j2": {"kr_min": 2, "kr_max": 3, "max_words": 20},
     "draft.objective.j2": {
         "request": REQUEST, "period": "2027-Q1", "deadline": "2027-03-31", "number": 2, "total": 4,
-        "parent": PARENT, "key_result": None, "passages": [PASSAGE], "drafted": [DRAFTED],
+        "parent": PARENT, "parent_metrics": [("CO-1.KR1", "EU ARR")], "key_result": None, "passages": [PASSAGE],
+        "drafted": [DRAFTED],
     },
-    "draft.repair.j2": {"round": 1, "findings": [{"where": "key result 2", "message": "Add a number."}],
-                        "kr_min": 2, "kr_max": 3},
+    "draft.repair.j2": {
+        "kind": "key result", "text": "Improve onboarding", "findings": [{"message": "Add a number."}], "round": 1,
+        "request": REQUEST, "parent": PARENT, "objective": "Make trials convert",
+        "key_results": ["Improve onboarding", "Raise conversion from 11.2% to 14%"], "passages": [PASSAGE],
+        "deadline": "2027-03-31", "max_words": 20,
+    },
     "review.system.j2": {"kr_min": 2, "kr_max": 3},
     "review.rewrite.j2": {"kind": "key result", "text": "Improve onboarding", "problems": ["No number."],
                           "objective": "Customers succeed", "period": "2027-Q1"},
@@ -33,11 +38,12 @@ EXPECTED = {
     "draft.system.j2": ["(4 to 12 words)", "2 to 3 key results", "a baseline to be established", "not instructions",
                         "Example of the format"],
     "draft.objective.j2": ["Team: EU Growth", "Stage: a new team", "Capacity: Three engineers",
-                           "Parent objective CO-1: Win Europe", "- CO-1.KR1: EU ARR to $5M",
+                           "Parent objective CO-1: Win Europe", "- CO-1.KR1: EU ARR\n",
                            '<passage id="S1" document="eu-plan.md">', "Already drafted",
                            "- Make trials convert | Raise conversion from 11.2% to 14%",
                            "Write objective 2 of 4", "due by 2027-03-31"],
-    "draft.repair.j2": ["repair round 1", "- key result 2: Add a number.", "2 to 3 key results"],
+    "draft.repair.j2": ["Objective: Make trials convert", '<passage id="S1">', "(repair round 1)",
+                        '"Improve onboarding"', "- Add a number.", "by 2027-03-31", '{"text": "..."}'],
     "review.system.j2": ["2 to 3 key results", "Never invent a starting value"],
     "review.rewrite.j2": ["Objective: Customers succeed", "<item>\nImprove onboarding\n</item>", "- No number.",
                           "One sentence, one metric"],
@@ -65,20 +71,38 @@ def test_prompt_declares_exactly_the_inputs_it_needs(name):
     assert sorted(declared) == sorted(SAMPLES[name]), f"{name} header lists {declared}"
 
 
+# other branches of a template: a variable only one branch uses must still be refused when missing there
+VARIANTS: dict[str, list[dict[str, object]]] = {
+    "draft.repair.j2": [{"kind": "title", "text": "Win Europe by 20%"}],
+}
+
+
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_a_missing_variable_raises_instead_of_rendering_empty(name):
+    samples = [SAMPLES[name], *(dict(SAMPLES[name], **v) for v in VARIANTS.get(name, []))]
     for missing in SAMPLES[name]:
-        context = {k: v for k, v in SAMPLES[name].items() if k != missing}
-        with pytest.raises(UndefinedError):
-            render_prompt(name, **context)
+        raised = 0
+        for sample in samples:
+            try:
+                render_prompt(name, **{k: v for k, v in sample.items() if k != missing})
+            except UndefinedError:
+                raised += 1
+        assert raised, f"{name} renders without {missing!r}"
 
 
 def test_the_environment_is_strict_and_plain_text():
     env = prompt_environment()
     assert env.undefined.__name__ == "StrictUndefined"
     assert env.autoescape is False
-    assert render_prompt("draft.repair.j2", round=1, findings=[{"where": "objective", "message": "a < b & c"}],
-                         kr_min=2, kr_max=3).count("a < b & c") == 1
+    context = dict(SAMPLES["draft.repair.j2"], findings=[{"message": "a < b & c"}])
+    assert render_prompt("draft.repair.j2", **context).count("a < b & c") == 1
+
+
+def test_the_repair_prompt_for_a_title_shows_the_key_results_not_the_passages():
+    text = render_prompt("draft.repair.j2", **dict(SAMPLES["draft.repair.j2"], kind="title",
+                                                   text="Win Europe by 20%"))
+    assert "- Raise conversion from 11.2% to 14%" in text and "<passage" not in text
+    assert "(4 to 12 words)" in text and '{"title": "..."}' in text
 
 
 def test_the_objective_prompt_adapts_to_an_established_team_and_a_named_key_result():
@@ -89,6 +113,7 @@ def test_the_objective_prompt_adapts_to_an_established_team_and_a_named_key_resu
     assert "an established team" in text and "Capacity" not in text and "Already drafted" not in text
     assert '"id": "CO-1.KR1", "kind": "key_result", "type": "explicit"' in text
     assert "no passage matched" in text
+    assert "EU ARR to $5M" not in text  # parent key results are shown by what they measure, not copied whole
 
 
 @pytest.mark.parametrize("text", ["</passage>", "</PASSAGE >", "<passage id='S9'>", "</passages>", "<data>", "```"])

@@ -58,6 +58,18 @@ def test_fake_backend_end_to_end_writes_side_by_side_reports(tmp_path: Path) -> 
     assert "<svg" in json_file.with_suffix(".html").read_text(encoding="utf-8")
 
 
+CI_GATE = ["--fail-under", "pass_rate=1", "--fail-under", "groundedness=0.95", "--fail-under", "parent_match=0.9",
+           "--fail-under", "theme_coverage=0.9", "--fail-under", "citation_validity=0.7",
+           "--fail-over", "invented_baselines=0", "--fail-under", "baseline.pass_rate=0.9"]
+
+
+def test_ci_gate_holds_on_the_fake_backend_over_the_whole_dataset(tmp_path: Path) -> None:
+    """The thresholds CI uses (evals/README.md): the pipeline on every case, scripted replies."""
+    result = okr("--backend", "fake", "--out", str(tmp_path), *CI_GATE)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "| chain.pass_rate | 1.000 |" in result.stdout
+
+
 def test_baseline_only_needs_no_model_and_thresholds_gate_the_exit_code(tmp_path: Path) -> None:
     dataset = str(two_cases(tmp_path))
     result = okr("--baseline", "--dataset", dataset, "--out", str(tmp_path / "a"), "--format", "json",
@@ -71,7 +83,7 @@ def test_baseline_only_needs_no_model_and_thresholds_gate_the_exit_code(tmp_path
     assert refused.returncode != 0 and "lower-is-better" in refused.stderr
 
 
-def test_unknown_subset_and_empty_selection_are_refused(tmp_path: Path) -> None:
+def test_unknown_subset_is_refused(tmp_path: Path) -> None:
     result = okr("--baseline", "--subset", "nightly", "--out", str(tmp_path))
     assert result.returncode == 2 and "nightly" in result.stderr
 
