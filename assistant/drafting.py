@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from assistant.draft.assemble import Inputs, assemble
+from assistant.draft.assemble import Inputs, assemble, without_numbers
 from assistant.draft.context import ParentContext, PassageBook, retrieve_passages, select_parents
 from assistant.draft.period import next_quarter, period_end
 from assistant.draft.prompts import objective_message, repair_message, system_message
@@ -139,11 +139,11 @@ def draft_okrs(
         drafted.append(objective)
         emit(DraftEvent(kind="objective", index=index, objective=objective, message=objective.title))
 
-    with recorder.step("validation", detail="all rules on the whole set"):
-        okr_set = OKRSet(team=request.team, period=period, level=Level.TEAM, objectives=drafted)
-        report = review(okr_set, policy=policy, known_parents=known)
+    okr_set = OKRSet(team=request.team, period=period, level=Level.TEAM, objectives=drafted)
     with recorder.step("citations"):
         citations = resolve_citations(okr_set, book, store)
+    with recorder.step("validation", detail="all rules on the whole set"):
+        report = review(okr_set, policy=policy, known_parents=known)
     result = _result(request, period, drafted, report.findings, report.score, book, recorder, citations=citations)
     emit(DraftEvent(kind="result", message="complete", result=result))
     return result
@@ -287,7 +287,7 @@ def copied_parent_text(title: str, context: ParentContext) -> str | None:
     from assistant.review.rules_objective import near_copy
 
     texts = [context.parent.title, *(kr.text for kr in context.parent.key_results)]
-    return next((text for text in texts if near_copy(title, text)), None)
+    return next((t for t in texts if near_copy(title, t) or near_copy(title, without_numbers(t))), None)
 
 
 def resolve_citations(okr_set: OKRSet, book: PassageBook, store: KnowledgeStore) -> list[Citation]:

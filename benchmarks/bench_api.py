@@ -106,8 +106,13 @@ def _free_port() -> int:
         return port
 
 
+PIN = {"enabled": True}
+
+
 def _cpus() -> tuple[set[int], set[int]]:
-    """(server CPUs, client CPUs): one core each when there are two or more."""
+    """(server CPUs, client CPUs): one core each when there are two or more (and pinning is on)."""
+    if not PIN["enabled"]:
+        return set(), set()
     available = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     if len(available) >= 2:
         return {available[0]}, {available[1]}
@@ -203,13 +208,19 @@ async def _load_httpx(url: str, body: bytes, *, duration: float | None, requests
             while time.perf_counter() < stop and (requests is None or sent < requests):
                 sent += 1
                 begin = time.perf_counter()
-                response = await client.post(url, content=body, headers=headers)
+                try:
+                    response = await client.post(url, content=body, headers=headers)
+                except httpx.TransportError:  # counted and reported, never hidden
+                    failures += 1
+                    continue
                 latencies.append((time.perf_counter() - begin) * 1000)
                 if response.status_code != 200:
                     failures += 1
 
         await asyncio.gather(*(worker() for _ in range(connections)))
     elapsed = time.perf_counter() - started
+    if not latencies:
+        raise RuntimeError(f"no request to {url} succeeded ({failures} failures)")
     ordered = sorted(latencies)
     return {
         "requests_per_s": len(latencies) / elapsed,
@@ -262,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2, help="Alternating bare/review measurements (median).")
     parser.add_argument("--memory-requests", type=int, default=10_000)
     parser.add_argument("--client", choices=["auto", "wrk", "httpx"], default="auto")
+    parser.add_argument("--no-pin", action="store_true",
+                        help="Let the OS place server and client (default: one core each).")
     parser.add_argument("--out", type=Path, default=Path("reports/bench"))
     parser.add_argument("--serve", choices=["bare", "review"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -271,7 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         run_server(args.serve, args.port, args.data_dir)
         return 0
 
+    PIN["enabled"] = not args.no_pin
     client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "httpx")
+    load_before = _load()
     body = json.dumps(PAYLOAD).encode()
     runs: dict[str, list[dict[str, float]]] = {"bare": [], "review": []}
     memory: dict[str, float] = {}
@@ -300,10 +315,11 @@ def main(argv: list[str] | None = None) -> int:
                           f"({figures['non_2xx']:.0f} non-2xx)", flush=True)
 
             memory["rss_after_warmup_kib"] = rss_kib(review_pid)
-            load_httpx(f"{review_url}{ROUTE}", body, requests=args.memory_requests, connections=args.connections)
-            memory["rss_after_first_kib"] = rss_kib(review_pid)
-            load_httpx(f"{review_url}{ROUTE}", body, requests=args.memory_requests, connections=args.connections)
-            memory["rss_after_second_kib"] = rss_kib(review_pid)
+            for step in ("first", "second"):
+                done = load_httpx(f"{review_url}{ROUTE}", body, requests=args.memory_requests,
+                                  connections=args.connections)
+                memory[f"rss_after_{step}_kib"] = rss_kib(review_pid)
+                memory[f"failures_{step}"] = done["non_2xx"]
 
     def median(kind: str, key: str) -> float:
         return statistics.median(run[key] for run in runs[kind])
@@ -332,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
         "in_process_cpu_ms": work,
         "memory": {**memory, "requests_per_step": args.memory_requests, "growth_second_step_kib": growth},
         "runs": runs,
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "load_before": _load()},
+        "pinned": not args.no_pin,
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "load_before": load_before},
     }
     print(f"\nPOST {ROUTE} (12 KRs), {args.connections} connections, {client}:")
     print(f"  bare FastAPI : {bare_rps:8.0f} req/s  p50 {bare['p50_ms']:.2f} ms  p99 {bare['p99_ms']:.2f} ms")

@@ -38,7 +38,8 @@ def prepare(data_dir: Path) -> None:
     prepare_store(store, knowledge_dir() / "examples" / "quill")
 
 
-def run_draft(data_dir: Path, *, team: str, objectives: int, threads: int | None) -> dict[str, Any]:
+def run_draft(data_dir: Path, *, team: str, objectives: int, threads: int | None, show: bool = False
+              ) -> dict[str, Any]:
     from assistant.config import settings_from_env
     from assistant.draft.teams import request_from_team_file
     from assistant.drafting import draft_okrs
@@ -67,6 +68,10 @@ def run_draft(data_dir: Path, *, team: str, objectives: int, threads: int | None
 
     result = draft_okrs(request, llm=llm, store=store, policy=get_policy(), on_event=on_event)
     total = time.perf_counter() - started
+    if show:
+        from assistant.draft.render import render_draft
+
+        print(render_draft(result, "md"), flush=True)
     split = split_trace(result.trace.model_dump())
     model_seconds = split["prompt_eval"] + split["generation"] + split["repair"]
     numbers = [n for o in result.okr_set.objectives for kr in o.key_results for n in kr.numbers]
@@ -139,6 +144,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--no-raw", action="store_true", help="Skip the raw llama.cpp measurement.")
+    parser.add_argument("--show", action="store_true", help="Also print the draft (Markdown).")
     parser.add_argument("--out", type=Path, default=Path("reports/bench"))
     args = parser.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="okr-bench-draft-"))
@@ -146,7 +152,8 @@ def main() -> None:
     print(f"Preparing the Quill knowledge base in {data_dir}...", flush=True)
     prepare(data_dir)
     print(f"Drafting {args.objectives} objectives for {args.team} (load average {load:.1f})...", flush=True)
-    figures = run_draft(data_dir, team=args.team, objectives=args.objectives, threads=args.threads)
+    figures = run_draft(data_dir, team=args.team, objectives=args.objectives, threads=args.threads,
+                        show=args.show)
     raw = None if args.no_raw else raw_speed(data_dir, args.threads)
     if raw:
         figures["raw_gen_tokens_per_s"] = round(raw["gen_tokens_per_s"], 2)

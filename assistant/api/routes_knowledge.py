@@ -51,12 +51,9 @@ def list_documents(store: StoreDep) -> list[DocumentInfo]:
 async def upload_document(request: Request, store: StoreDep) -> DocumentUpload:
     """Ingest one document, as `okr ingest` does; it is known by its file name, and uploading a file with the
     same name again replaces it. Unsupported file types answer 415."""
-    from assistant.retrieval.loaders import document_format
-
     if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
         raise UnsupportedFormat("Upload the document as multipart/form-data, in a field named 'file'.")
     data, name = await read_upload(request)
-    document_format(FilePath(name))  # 415 before any work for a type no loader reads
     return await run_in_threadpool(ingest_upload, store, data, name)
 
 
@@ -64,8 +61,12 @@ def ingest_upload(store: KnowledgeStore, data: bytes, name: str) -> DocumentUplo
     """Ingest uploaded bytes under the upload's file name (through a private temporary file).
 
     Raises:
+        UnsupportedFormat: no loader reads this file type (415), checked before any work.
         ParseError: the document could not be read (422), with the loader's reason.
     """
+    from assistant.retrieval.loaders import document_format
+
+    document_format(FilePath(name))
     with tempfile.TemporaryDirectory(prefix="okr-upload-") as folder:
         path = FilePath(folder) / f"upload{FilePath(name).suffix.lower()}"
         path.write_bytes(data)

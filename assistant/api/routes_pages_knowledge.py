@@ -66,13 +66,8 @@ def knowledge_page(
 
 @router.post("/knowledge/documents", response_class=HTMLResponse)
 async def upload_page(request: Request, store: StoreDep) -> Response:
-    from pathlib import Path as FilePath
-
-    from assistant.retrieval.loaders import document_format
-
     try:
         data, name = await read_upload(request)
-        document_format(FilePath(name))
         await run_in_threadpool(ingest_upload, store, data, name)
     except OKRError as exc:
         return await run_in_threadpool(_render, request, store, error=exc, status=exc.status)

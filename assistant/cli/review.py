@@ -35,9 +35,13 @@ _INPUT_FORMATS = ("yaml", "json", "md", "text")
     "--from", "input_fmt", type=click.Choice(_INPUT_FORMATS), default=None,
     help="Format of the input (default: from the file name, else detected).",
 )
+@click.option("--llm", "use_llm", is_flag=True,
+              help="After the rules, a model suggests rewrites of weak items and raises what rules cannot see.")
+@click.option("--backend", type=click.Choice(["auto", "openai", "local", "fake"]), default=None,
+              help="The model for --llm (default: $OKR_LLM_BACKEND or auto).")
 def review_command(
     file: str, fmt: str, profile: str | None, policy_file: Path | None, parents_file: Path | None,
-    input_fmt: str | None,
+    input_fmt: str | None, use_llm: bool, backend: str | None,
 ) -> None:
     """Review the OKRs in FILE (YAML, JSON, Markdown or plain text; `-` reads standard input).
 
@@ -52,8 +56,12 @@ def review_command(
     okr_set = read_okrs(file, input_fmt)
     parents = read_parents(parents_file) if parents_file is not None else None
     report = review(okr_set, policy=policy, known_parents=parents)
-    # `--llm` (the model critic in assistant.llm_review) plugs in here: it adds findings to `report`
-    # after the rules, and the exit code below still follows the error findings.
+    if use_llm:  # the model adds findings after the rules; the exit code still follows the error findings
+        from assistant.llm import build_backend
+        from assistant.llm_review import review_with_llm
+
+        llm = build_backend(settings, backend)
+        report = review_with_llm(okr_set, report, llm=llm, policy=policy, known_parents=parents)
     color = fmt == "md" and _is_tty() and not os.environ.get("NO_COLOR")
     click.echo(render_report(report, fmt, color=color), nl=False, color=color)
     if report.has_errors():

@@ -62,14 +62,44 @@ def assemble(drafted: DraftedObjective, context: ParentContext, inputs: Inputs) 
         owner = _clean(drafted_kr.owner or "") or None
         kr = KeyResult(text=tagged.text, owner=owner, sources=tagged.sources, numbers=tagged.numbers)
         key_results.append(derive_fields(kr, period=inputs.period))
+    title = _clean(drafted.title).rstrip(".")
+    qualitative = without_numbers(title)
+    if qualitative != title:
+        notes.append(f"title {title!r}: numbers and dates moved out (they belong in key results)")
+        title = qualitative
     objective = Objective(
-        title=_clean(drafted.title).rstrip("."),
+        title=title,
         rationale=_clean(drafted.rationale) or None,
         key_results=key_results,
         aligns_to=alignment,
         owner=inputs.team,
     )
     return Assembled(objective, notes)
+
+
+_DATE = re.compile(
+    r"\s*\b(?:by|before|until|in|during|for|through)?\s*(?:the\s+)?(?:end\s+of\s+)?"
+    r"(?:\d{4}-\d{2}-\d{2}|\d{4}-?Q[1-4]|Q[1-4]\s*\d{4}|Q[1-4]|H[12]\s*\d{4}|(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+_LEAD = re.compile(r"\s*\b(?:from|to|by|of|at|under|over|below|above|than|within|up to|at least)\s*$", re.IGNORECASE)
+
+
+def without_numbers(title: str) -> str:
+    """``title`` without the figures and dates a small model copies into it ("... from 8.7% to 7.5% by
+    2027-03-31" -> "..."), or unchanged when too little would be left to stand as an objective."""
+    from assistant.krparse import numbers_in
+
+    text = _DATE.sub("", title)
+    for mention in reversed(numbers_in(text)):
+        head = text[: mention.start]
+        while (shorter := _LEAD.sub("", head)) != head:
+            head = shorter
+        text = head + text[mention.end :]
+    text = " ".join(text.split()).strip(" ,;:-")
+    if len(text.split()) < 3 or re.search(r"\d", text):
+        return title
+    return text
 
 
 def derive_fields(kr: KeyResult, *, period: str | None) -> KeyResult:

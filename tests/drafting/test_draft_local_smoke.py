@@ -77,3 +77,68 @@ def test_the_local_model_is_not_steered_by_an_injected_passage(local_model: Path
     objective = result.okr_set.objectives[0]
     assert "PWNED" not in objective.title.upper()
     assert len(objective.key_results) >= 2  # the format held: JSON, with key results
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def llama_server(local_model: Path, tmp_path: Path):
+    """`python -m llama_cpp.server` serving the local model on loopback; stopped after the test."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    port = _free_port()
+    log_path = tmp_path / "llama-server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(local_model), "--host", "127.0.0.1",
+             "--port", str(port), "--n_ctx", "4096", "--verbose", "False"],
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"},
+        )
+        url = f"http://127.0.0.1:{port}/v1"
+        try:
+            deadline = time.monotonic() + 180
+            while True:
+                if server.poll() is not None:
+                    pytest.fail(f"llama_cpp.server exited: {log_path.read_text()[-2000:]}")
+                try:
+                    if httpx.get(f"{url}/models", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail("llama_cpp.server did not answer /v1/models within 180 s")
+                time.sleep(0.25)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=5)
+
+
+def test_a_draft_through_a_real_openai_compatible_server(llama_server: str, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", llm_base_url=llama_server, llm_timeout=900, llm_max_retries=1)
+    llm = build_backend(settings, "openai")
+    request = DraftRequest(team="EU Growth", mission="Help European field-service firms go from trial to paid.",
+                           focus=["European trial conversion"], period="2027-Q1", parents=["P-1"], objectives=1)
+    store = FakeStore(chunks=CHUNKS)
+    result = draft_okrs(request, llm=llm, store=store, policy=get_policy("lenient"), repair_rounds=1)
+    assert result.complete and result.trace.backend == "openai"
+    objective = result.okr_set.objectives[0]
+    assert objective.aligns_to is not None and objective.aligns_to.id in store.parent_ids()
+    assert len(objective.key_results) >= 2
+    assert {c.chunk_id for c in result.citations} <= set(store.chunks)
+    assert result.trace.completion_tokens > 20

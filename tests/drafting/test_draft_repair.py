@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from drafting_fakes import fake, good_replies, label_of, objective_json
 
 from assistant.drafting import draft_okrs
@@ -157,3 +158,30 @@ def test_a_title_that_restates_a_parent_key_result_is_sent_back(request_, store,
     feedback = llm.calls[1].messages[-1].content
     assert "repeats the parent's words" in feedback or "carries a number" in feedback
     assert result.okr_set.objectives[0].title == "Become the obvious choice for European field teams"
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Reduce median time to first published schedule by 1 day by 2027-03-31",
+     "Reduce median time to first published schedule"),
+    ("Cut time to first schedule to under 7 days by the end of 2027", "Cut time to first schedule"),
+    ("Grow EU revenue 20% in Q1 2027", "Grow EU revenue"),
+    ("Make onboarding effortless", "Make onboarding effortless"),
+    ("Hit 20%", "Hit 20%"),  # too little would be left: the model is asked instead
+])
+def test_numbers_and_dates_are_taken_out_of_titles(title, expected):
+    from assistant.draft.assemble import without_numbers
+
+    assert without_numbers(title) == expected
+
+
+def test_a_title_with_figures_is_cleaned_without_a_model_call(request_, store, policy):
+    figures = lambda m: objective_json("Get every new customer live in days, from 19 to 12 by 2027-03-31", [  # noqa: E731
+        "Cut median days to publish a first schedule from 19 to 12 by 2027-03-31",
+        "Reduce churned accounts that never finished onboarding from 31% to 20% by 2027-03-31",
+    ], aligns="P-2", sources=[label_of(m, "The median customer")])
+    first, _, third = good_replies()
+    llm = fake(first, figures, third)
+    result = draft_okrs(request_, llm=llm, store=store, policy=policy)
+    assert len(llm.calls) == 3
+    assert result.okr_set.objectives[1].title == "Get every new customer live in days"
+    assert any("numbers and dates moved out" in (s.detail or "") for s in result.trace.steps)
