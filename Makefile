@@ -27,7 +27,7 @@ model: setup
 # Debian packages the browser and terminal tests drive (installed only when missing; needs root).
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v tmux >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver tmux; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver tmux wrk; \
 	  else echo "Install chromium, chromium-driver and tmux (apt-get) for the browser and terminal tests" >&2; exit 1; fi; \
 	fi
 

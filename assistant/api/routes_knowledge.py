@@ -118,4 +118,4 @@ async def import_parents(
 def _import(store: KnowledgeStore, okr_set: OKRSet, level: Level | None) -> list[Parent]:
     if level is None:
         return store.import_parents(okr_set)
-    return store.import_parents(okr_set, level=level)  # type: ignore[call-arg]
+    return store.import_parents(okr_set, level=level)

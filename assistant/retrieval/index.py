@@ -239,11 +239,10 @@ class DocumentIndex:
         return int(self.chunks.count())
 
     def search(self, vector: npt.NDArray[np.float32], *, k: int) -> list[Hit]:
-        total = self.count()
-        if k <= 0 or total == 0:
+        if k <= 0:
             return []
-        result = self.chunks.query(
-            query_embeddings=vector.reshape(1, -1), n_results=min(k, total), include=["documents", "metadatas", "distances"]
+        result = self.chunks.query(  # fewer than k chunks stored: Chroma returns what there is
+            query_embeddings=vector.reshape(1, -1), n_results=k, include=["documents", "metadatas", "distances"]
         )
         hits: list[Hit] = []
         for cid, text, meta, distance in zip(

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from assistant.okr import OKRSet, Parent
+from assistant.okr import Level, OKRSet, Parent
 
 
 class Hit(BaseModel):
@@ -63,7 +63,7 @@ class KnowledgeStore(Protocol):
 
     def ingest_file(self, path: Path, *, name: str | None = None) -> IngestSummary: ...
 
-    def import_parents(self, okr_set: OKRSet) -> list[Parent]: ...
+    def import_parents(self, okr_set: OKRSet, *, level: Level | None = None) -> list[Parent]: ...
 
     def list_parents(self) -> list[Parent]: ...
 

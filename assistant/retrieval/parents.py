@@ -96,12 +96,11 @@ class ParentIndex:
 
     def suggest(self, text: str, *, k: int) -> list[ParentMatch]:
         """Parent objectives ranked by how close their title or a key result is to ``text``."""
-        total = int(self.records.count())
-        if k <= 0 or total == 0 or not text.strip():
+        if k <= 0 or not text.strip():
             return []
         vector = self.embedder.embed([text])[0]
         result = self.records.query(
-            query_embeddings=vector.reshape(1, -1), n_results=min(total, max(50, k * 10)), include=["metadatas", "distances"]
+            query_embeddings=vector.reshape(1, -1), n_results=max(50, k * 10), include=["metadatas", "distances"]
         )
         best: dict[str, float] = {}
         titles: dict[str, str] = {}
