@@ -3,7 +3,6 @@ headless Chromium by Playwright. Screenshots go to ``tests/artifacts/``."""
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,8 +22,6 @@ from assistant.parse import load_okrs
 
 CHROMIUM = "/usr/bin/chromium"
 QUILL = Path(__file__).resolve().parents[2] / "knowledge" / "examples" / "quill"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -45,18 +42,6 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app.dependency_overrides[get_llm] = lambda: model
     with serve(app) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        pytest.fail("Chromium is missing: run `make system-deps` (apt-get install chromium chromium-driver).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
