@@ -55,7 +55,10 @@ _KR_INDEX = re.compile(r"\.key_results\[(\d+)\]")
 
 # Warnings worth a repair round: small models reuse the parent's title or one of its key results (numbers
 # included) as the team's objective, and that defeats the draft's purpose.
-REPAIR_WARNINGS = frozenset({"objective-copies-parent", "objective-has-metric"})
+# A duplicated key result or a verb pointing the wrong way is cheap to fix with one short call, too.
+REPAIR_WARNINGS = frozenset(
+    {"objective-copies-parent", "objective-has-metric", "set-duplicate-kr", "kr-wrong-direction"}
+)
 OBJECTIVE_MAX_TOKENS = 420
 REPAIR_MAX_TOKENS = 90
 STRUCTURED_RETRIES = 1
@@ -247,6 +250,16 @@ class _Chain:
             if (f.path == prefix or f.path.startswith(prefix + "."))
             and (f.severity is Severity.ERROR or f.rule in REPAIR_WARNINGS)
         ]
+        from assistant.review.rules_objective import near_copy
+
+        twin = next((d.title for d in drafted if near_copy(objective.title, d.title)), None)
+        if twin is not None:
+            # no reviewer rule covers it (two objectives may share words); for a draft it means "not new"
+            found.insert(0, Finding(
+                rule="draft-duplicate-objective", severity=Severity.WARNING, path=prefix,
+                message=f'The objective "{objective.title}" repeats an objective already drafted ("{twin}"). '
+                        "Write a different objective: another outcome this team can move for its parent.",
+            ))
         if not any(f.rule == "objective-copies-parent" for f in found):
             copied = copied_parent_text(objective.title, context)
             if copied is not None:

@@ -61,7 +61,9 @@ class Verdict(StrEnum):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # defer_build: a model's validator and serializer are built the first time it is used, not at import, so a
+    # command pays only for the models it touches (`okr review` never builds the drafting ones).
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class NumberRef(_Model):

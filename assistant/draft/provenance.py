@@ -147,9 +147,24 @@ def _find(mention: NumberMention, passages: Sequence[Passage], scope: set[str], 
         for candidate in numbers_in(passage.text):
             if not _same_number(mention, candidate):
                 continue
-            if _same_context(_clause_around(passage.text, candidate.start, candidate.end), scope, metric):
-                return passage
+            clause = _clause_around(passage.text, candidate.start, candidate.end)
+            if not _same_context(clause, scope, metric):
+                continue
+            if mention.role is NumberRole.BASELINE and _is_goal(candidate, clause):
+                continue  # "NPS from 38 to 45 by 2027": 45 is where the company wants to be, not where it is
+            return passage
     return None
+
+
+_GOAL_WORDS = re.compile(r"\b(?:target|goal|aim|want|plan|ambition|commit\w*|expect\w*|should|will)\b", re.I)
+
+
+def _is_goal(candidate: NumberMention, clause: str) -> bool:
+    """The passage states this number as a target ("from 38 to 45 by 2027", "we want 5 seconds"), not as a
+    current value. A lone figure ("trials convert at 11.2%") is a current value."""
+    facts = parse_kr_text(clause)
+    is_target = any(m.role is NumberRole.TARGET and _same_number(m, candidate) for m in facts.numbers)
+    return is_target and (facts.baseline is not None or bool(_GOAL_WORDS.search(clause)))
 
 
 def _same_number(a: NumberMention, b: NumberMention) -> bool:
@@ -174,7 +189,7 @@ def _same_context(clause: str, scope: set[str], metric: set[str]) -> bool:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE_BREAK = re.compile(
-    r"[,;:()]|\s(?:and|but|while|whereas|against|versus|vs\.?|compared (?:with|to)|than)\s", re.IGNORECASE
+    r"[,;:()]|\s(?:and|but|while|whereas|against|versus|vs\.?|compared (?:with|to)|than)\s|\s-\s", re.IGNORECASE
 )
 
 

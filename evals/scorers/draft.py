@@ -22,9 +22,10 @@ from evals.scorers.draft_text import (
     DUPLICATE_THRESHOLD,
     THEME_THRESHOLD,
     THEME_WORDS,
-    content_stems,
+    content_words,
     embed_texts,
     meaning_similarity,
+    shared_words,
     supports,
 )
 
@@ -43,16 +44,6 @@ def _zero(output: DraftOutput) -> Score | None:
     if output.failure is not None:
         return Score(value=0.0, reason="no complete draft")
     return None
-
-
-
-
-
-
-
-
-
-
 
 
 def _names(items: Iterable[str]) -> str:
@@ -194,8 +185,10 @@ def theme_coverage(case: DraftCase, output: DraftOutput) -> Score:
     covered: list[str] = []
     missed: list[str] = []
     for theme in case.themes:
-        words = content_stems(theme)
-        by_words = bool(words) and any(len(words & content_stems(t)) / len(words) >= THEME_WORDS for t in texts)
+        words = content_words(theme)
+        by_words = bool(words) and any(
+            len(shared_words(words, content_words(text))) / len(words) >= THEME_WORDS for text in texts
+        )
         by_meaning = max(meaning_similarity(theme, text) for text in texts) >= THEME_THRESHOLD
         (covered if by_words or by_meaning else missed).append(theme)
     value = len(covered) / len(case.themes)

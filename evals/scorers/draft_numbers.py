@@ -8,7 +8,7 @@ from assistant.krparse import NumberMention, parse_kr_text
 from assistant.okr import KeyResult, NumberRole, Provenance
 from evals.draft_cases import DraftCase
 from evals.scorers.draft_output import DraftOutput, parent_index
-from evals.scorers.draft_text import content_stems, same_value, stated_for, values_in
+from evals.scorers.draft_text import content_words, same_value, stated_for, values_in
 
 
 @dataclass
@@ -42,7 +42,7 @@ def audit_numbers(case: DraftCase, output: DraftOutput) -> NumberAudit:
             evidence = [*(output.chunks[c] for c in kr.sources if c in output.chunks), *parent_texts, *request_texts]
             known = [*sources, *values_in(evidence)]
             facts = parse_kr_text(kr.text, period=output.okr_set.period)
-            metric = content_stems(facts.metric or kr.text)
+            metric = content_words(facts.metric or kr.text)
             for mention in facts.numbers:
                 audit.total += 1
                 if mention.role is NumberRole.BASELINE:
@@ -55,7 +55,6 @@ def audit_numbers(case: DraftCase, output: DraftOutput) -> NumberAudit:
                 else:
                     audit.unsupported.append(f"{mention.raw} in {kr.text!r}")
     return audit
-
 
 
 def _tagged_proposed(kr: KeyResult, mention: NumberMention) -> bool:

@@ -46,15 +46,30 @@ def meaning_similarity(a: str, b: str) -> float:
     return float(_CACHE[a] @ _CACHE[b])
 
 
-_WORD = re.compile(r"[a-z][a-z'-]+")
-_GENERIC = frozenset(
-    ["raise", "increase", "grow", "reduce", "decrease", "lower", "lift", "improve", "boost", "reach", "achieve", "maintain", "keep", "from", "share", "rate", "number", "percent", "total", "with", "that", "this", "their", "they", "into", "than", "more", "less", "over", "under", "within", "between", "about", "each", "every", "make", "made", "have", "has", "been", "were", "will", "would", "what", "when", "where", "which", "while", "baseline", "established", "target", "weekly", "monthly", "daily", "quarter", "year", "month", "week", "days"]
+_WORD = re.compile(r"[a-z][a-z0-9'-]+")
+_GENERIC_WORDS = (
+    "raise increase grow reduce decrease lower lift improve boost reach achieve maintain keep from "
+    "share rate number percent total with that this their they into than more less over under within "
+    "between about each every make made have has been were will would what when where which while "
+    "baseline established target weekly monthly daily quarter year month week days"
 )
+_GENERIC = frozenset(_GENERIC_WORDS.split())
 
 
-def content_stems(text: str) -> set[str]:
-    """Crude stems (first five letters) of the content words of ``text``."""
-    return {w[:5] for w in _WORD.findall(text.lower()) if len(w) > 3 and w not in _GENERIC}
+def content_words(text: str) -> set[str]:
+    """The content words of ``text`` (lower case, four letters or more, no generic OKR verbs)."""
+    return {w for w in _WORD.findall(text.lower()) if len(w) > 3 and w not in _GENERIC}
+
+
+def related(a: str, b: str) -> bool:
+    """Crude stemming: "test" ~ "testing", "conversion" ~ "converted" (a shared start of up to five letters)."""
+    n = min(5, len(a), len(b))
+    return a[:n] == b[:n]
+
+
+def shared_words(a: set[str], b: set[str]) -> set[str]:
+    """The words of ``a`` that some word of ``b`` is related to."""
+    return {x for x in a if any(related(x, y) for y in b)}
 
 
 def same_value(a: float, b: float) -> bool:
@@ -69,14 +84,15 @@ _CLAUSES = re.compile(r"(?<=[.!?])\s+|[;:()]|,\s+(?:and|but|while|against)\s+|\s
 
 
 def stated_for(mention: NumberMention, metric: set[str], texts: Iterable[str]) -> bool:
-    """Whether some clause of ``texts`` states ``mention``'s value about the metric with these content stems."""
+    """Whether some clause of ``texts`` states ``mention``'s value about the metric with these content words."""
     for text in texts:
         for clause in _CLAUSES.split(" ".join(text.split())):  # documents are hard-wrapped
             if not any(same_value(mention.value, m.value) for m in numbers_in(clause)):
                 continue
-            if not metric or metric & content_stems(clause):
+            if not metric or shared_words(metric, content_words(clause)):
                 return True
     return False
+
 
 def supports(kr_text: str, passages: Sequence[str]) -> bool:
     """A passage supports a KR when it states one of the KR's figures or is close to it in meaning."""

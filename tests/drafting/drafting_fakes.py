@@ -151,6 +151,22 @@ def label_of(messages: list[Message], chunk_text_start: str) -> str:
 Reply = Callable[[list[Message]], str]
 
 
+TITLES = ["Get customers live fast", "Win over European field teams", "Make onboarding feel effortless",
+          "Earn trust from the first week", "Turn trials into loyal customers"]
+
+
+def distinct_title(messages: list[Message]) -> str:
+    """A title of its own for each objective, so a reused reply is not a repeated objective."""
+    return TITLES[(objective_number(messages) - 1) % len(TITLES)]
+
+
+def objective_number(messages: list[Message]) -> int:
+    """Which objective the prompt asks for (1-based), so a reused reply can differ per objective."""
+    match = re.search(r"Write objective (\d+) of", messages[-1].content)
+    assert match is not None, messages[-1].content
+    return int(match.group(1))
+
+
 def good_replies() -> list[Reply]:
     """Three valid objectives for the default policy (3 objectives x 2-3 KRs), citing what they were shown."""
     return [

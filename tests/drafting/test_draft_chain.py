@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from drafting_fakes import FakeStore, fake, good_replies, label_of, objective_json
+from drafting_fakes import (
+    FakeStore,
+    distinct_title,
+    fake,
+    good_replies,
+    label_of,
+    objective_json,
+    objective_number,
+)
 
 from assistant.draft.schema import DraftedObjective
 from assistant.drafting import draft_okrs
@@ -94,9 +102,9 @@ def test_trace_counts_tokens_and_times_every_step(request_, store, policy):
 def test_parents_are_suggested_from_the_mission_when_none_are_named(store, policy):
     request = DraftRequest(team="Onboarding", mission="Customers succeed quickly: onboarding in days",
                            period="2027-Q1", objectives=3)
-    llm = fake(*[lambda m: objective_json("Get customers live fast", [
-        "Cut median days to publish a first schedule from 19 to 12 by 2027-03-31",
-        "Reduce churned accounts that never finished onboarding from 31% to 20% by 2027-03-31",
+    llm = fake(*[lambda m: objective_json(distinct_title(m), [
+        f"Cut median days to publish a first schedule from 19 to {12 - objective_number(m)} by 2027-03-31",
+        f"Reduce churned accounts that never finished onboarding from 31% to {20 - objective_number(m)}% by 2027-03-31",
     ], aligns="P-2", sources=[])] * 3)
     result = draft_okrs(request, llm=llm, store=store, policy=policy)
     # the closest parent first; with two parents and three objectives they take turns
@@ -122,9 +130,9 @@ def test_no_parents_at_all_says_how_to_import_them(request_, policy):
 
 def test_named_key_result_becomes_an_explicit_alignment(request_, store, policy):
     request = request_.model_copy(update={"parents": ["P-2.KR1"], "objectives": 3})
-    replies = [lambda m: objective_json("Get customers live fast", [
-        "Cut median days to publish a first schedule from 19 to 12 by 2027-03-31",
-        "Reduce churned accounts that never finished onboarding from 31% to 20% by 2027-03-31",
+    replies = [lambda m: objective_json(distinct_title(m), [
+        f"Cut median days to publish a first schedule from 19 to {12 - objective_number(m)} by 2027-03-31",
+        f"Reduce churned accounts that never finished onboarding from 31% to {20 - objective_number(m)}% by 2027-03-31",
     ], aligns="P-2", sources=[label_of(m, "The median customer")])] * 3
     llm = fake(*replies)
     result = draft_okrs(request, llm=llm, store=store, policy=policy)

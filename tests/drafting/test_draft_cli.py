@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from drafting_fakes import objective_json
+from drafting_fakes import distinct_title, objective_json, objective_number
 
 from assistant.cli import cli
 from assistant.draft.render import render_draft
@@ -47,14 +47,15 @@ def _label(messages: list[Message], start: str) -> list[str]:
 
 def _reply(messages: list[Message]) -> str:
     prompt = messages[-1].content
+    n = objective_number(messages)
     if "parent CO-2" in prompt:
-        return objective_json("Get every customer live in days", [
-            "Cut median days to publish a first schedule from 19 to 12 by 2027-03-31",
-            "Raise accounts publishing within 14 days to 70% by 2027-03-31",
+        return objective_json(distinct_title(messages), [
+            f"Cut median days to publish a first schedule from 19 to {13 - n} by 2027-03-31",
+            f"Raise accounts publishing within 14 days to {69 + n}% by 2027-03-31",
         ], aligns="CO-2", sources=_label(messages, "19 days"))
-    return objective_json("Become the obvious choice for European teams", [
-        "Raise European trial conversion from 11.2% to 14% by 2027-03-31",
-        "Cut lost European deals citing data hosting from 37% to 20% by 2027-03-31",
+    return objective_json(distinct_title(messages), [
+        f"Raise European trial conversion from 11.2% to {13 + n}% by 2027-03-31",
+        f"Cut lost European deals citing data hosting from 37% to {21 - n}% by 2027-03-31",
     ], aligns="CO-1", sources=_label(messages, "11.2%"))
 
 
@@ -162,8 +163,10 @@ def test_missing_mission_is_a_usage_error(kb, capsys):
 
 
 def test_error_findings_left_make_the_exit_code_non_zero(kb, monkeypatch):
-    vague = objective_json("Be great", ["Make onboarding much better for everyone", "Poetry everywhere"],
-                           aligns="CO-1", sources=[])
+    def vague(messages):
+        return objective_json(distinct_title(messages), ["Make onboarding much better for everyone",
+                                                         "Poetry everywhere"], aligns="CO-1", sources=[])
+
     backend = FakeBackend([vague, '{"text": "Poetry everywhere"}', '{"text": "Poetry everywhere"}'] * 3)
     monkeypatch.setattr("assistant.llm.build_backend", lambda settings, name=None: backend)
     code, out, err = _invoke("draft", "--data-dir", str(kb), "--team", "T", "--mission", "M", "--parent", "CO-1",

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from drafting_fakes import objective_json
+from drafting_fakes import distinct_title, objective_json
 
 from assistant.llm import FakeBackend, Message
 
@@ -18,8 +18,8 @@ def _reply(messages: list[Message]) -> str:
     pid = (parent.group(1) or parent.group(2)).rstrip(" (")
     labels = re.findall(r'<passage id="(S\d+)"', prompt)
     number = int(re.search(r"Write objective (\d+)", prompt).group(1))  # type: ignore[union-attr]
-    return objective_json(f"Make onboarding feel effortless, step {number}", [
-        f"Raise the share of accounts publishing a schedule within 14 days from 54% to {60 + number}% by 2027-03-31",
+    return objective_json(distinct_title(messages), [
+        f"Raise the share of new accounts that publish a schedule from 54% to {60 + number}% by 2027-03-31",
         f"Cut median days from signup to a published schedule from 19 to {13 - number} by 2027-03-31",
     ], aligns=pid, sources=labels[:1])
 

@@ -15,6 +15,9 @@ from assistant.policy import get_policy
 from assistant.retrieval.models import Hit
 
 pytestmark = pytest.mark.slow
+# One thread: llama.cpp's threads spin-wait on each other, so on a busy 2-core machine two threads run up to
+# ten times slower than one; on an idle one, one thread costs about half the speed. A smoke test wants "works".
+THREADS = 1
 
 CHUNKS = [
     Hit(chunk_id="q-eu", document="eu-expansion-plan.md", heading="Conversion",
@@ -45,7 +48,7 @@ def local_model() -> Path:
 
 
 def _draft(tmp_path: Path, chunks: list[Hit]):
-    settings = Settings(data_dir=tmp_path / "data", llm_timeout=900)
+    settings = Settings(data_dir=tmp_path / "data", llm_timeout=900, local_threads=THREADS)
     llm = build_backend(settings, "local")
     request = DraftRequest(team="EU Growth", mission="Help European field-service firms go from trial to paid.",
                            focus=["European trial conversion"], period="2027-Q1", parents=["P-1"], objectives=1)
@@ -102,7 +105,7 @@ def llama_server(local_model: Path, tmp_path: Path):
     with log_path.open("w") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "llama_cpp.server", "--model", str(local_model), "--host", "127.0.0.1",
-             "--port", str(port), "--n_ctx", "4096", "--verbose", "False"],
+             "--port", str(port), "--n_ctx", "4096", "--n_threads", str(THREADS), "--verbose", "False"],
             stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"},
         )
         url = f"http://127.0.0.1:{port}/v1"

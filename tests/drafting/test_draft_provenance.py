@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from drafting_fakes import CHUNKS, FakeStore, fake, good_replies, label_of, objective_json
+from drafting_fakes import (
+    CHUNKS,
+    FakeStore,
+    distinct_title,
+    fake,
+    good_replies,
+    label_of,
+    objective_json,
+    objective_number,
+)
 
 from assistant.draft.context import Passage
 from assistant.draft.provenance import BASELINE_PLACEHOLDER, request_numbers, tag_key_result
@@ -128,9 +137,9 @@ def test_passages_that_do_not_resolve_are_never_shown_nor_cited(request_, policy
         def get_chunks(self, chunk_ids: list[str]) -> list[Hit]:
             return [h for h in super().get_chunks(chunk_ids) if h.chunk_id != "c-eu"]
 
-    reply = lambda m: objective_json("Become the obvious choice for European field teams", [  # noqa: E731
-        "Raise European trial conversion from 11.2% to 14% by 2027-03-31",
-        "Cut lost European deals citing data hosting from 37% to 20% by 2027-03-31",
+    reply = lambda m: objective_json(distinct_title(m), [  # noqa: E731
+        f"Raise European trial conversion from 11.2% to {13 + objective_number(m)}% by 2027-03-31",
+        f"Cut lost European deals citing data hosting from 37% to {20 + objective_number(m)}% by 2027-03-31",
     ], aligns="P-1", sources=["S1", "S2", "S3"])
     llm = fake(reply, reply, reply)
     result = draft_okrs(request_, llm=llm, store=Forgetful(), policy=policy)
@@ -174,3 +183,14 @@ def test_each_number_is_judged_by_its_own_clause(text, kept):
     assert (baseline in tagged.text) is kept
     if kept:
         assert tagged.numbers[0].provenance is Provenance.SOURCED and tagged.numbers[0].chunk_id == "c-memo"
+
+
+def test_a_target_in_a_passage_is_no_baseline():
+    plan = Passage("S5", "c-plan", "cx-plan.md", "Targets", "- NPS from 38 to 45 overall by the end of 2027.", 0.5)
+    kept = _tag("Raise NPS from 38 to 50 by 2027-03-31", cited=(plan,), retrieved=(plan,))
+    assert kept.numbers[0].provenance is Provenance.SOURCED
+    goal = _tag("Raise NPS from 45 to 50 by 2027-03-31", cited=(plan,), retrieved=(plan,))
+    assert "45" not in goal.text and BASELINE_PLACEHOLDER in goal.text
+    # as a target, the company's own goal is sourced
+    target = _tag("Raise NPS from 38 to 45 by 2027-03-31", cited=(plan,), retrieved=(plan,))
+    assert [n.provenance for n in target.numbers] == [Provenance.SOURCED, Provenance.SOURCED]

@@ -185,3 +185,41 @@ def test_a_title_with_figures_is_cleaned_without_a_model_call(request_, store, p
     assert len(llm.calls) == 3
     assert result.okr_set.objectives[1].title == "Get every new customer live in days"
     assert any("numbers and dates moved out" in (s.detail or "") for s in result.trace.steps)
+
+
+def test_a_key_result_that_repeats_an_earlier_objective_is_sent_back(request_, store, policy):
+    repeat = lambda m: objective_json("Get every new customer live in days", [  # noqa: E731
+        "Raise European trial conversion from 11.2% to 14% by 2027-03-31",
+        "Reduce churned accounts that never finished onboarding from 31% to 20% by 2027-03-31",
+    ], aligns="P-2", sources=[label_of(m, "The median customer")])
+    first, _, third = good_replies()
+    llm = fake(first, repeat, kr("Cut median days to publish a first schedule from 19 to 12 by 2027-03-31"), third)
+    result = draft_okrs(request_, llm=llm, store=store, policy=policy)
+    assert "repeats objectives[0].key_results[0]" in llm.calls[2].messages[-1].content
+    assert result.okr_set.objectives[1].key_results[0].text.startswith("Cut median days")
+    assert not any(f.rule == "set-duplicate-kr" for f in result.findings)
+
+
+def test_a_verb_against_its_numbers_is_sent_back(request_, store, policy):
+    backwards = lambda m: objective_json("Get every new customer live in days", [  # noqa: E731
+        "Raise median days to publish a first schedule from 19 to 12 by 2027-03-31",
+        "Reduce churned accounts that never finished onboarding from 31% to 20% by 2027-03-31",
+    ], aligns="P-2", sources=[label_of(m, "The median customer")])
+    first, _, third = good_replies()
+    llm = fake(first, backwards, kr("Cut median days to publish a first schedule from 19 to 12 by 2027-03-31"), third)
+    result = draft_okrs(request_, llm=llm, store=store, policy=policy)
+    assert llm.calls[2].schema.__name__ == "RepairedKeyResult"
+    assert result.okr_set.objectives[1].key_results[0].text.startswith("Cut median days")
+
+
+def test_an_objective_that_repeats_an_earlier_one_gets_a_new_title(request_, store, policy):
+    first, second, _ = good_replies()
+    again = lambda m: objective_json("Become the obvious choice for European field teams", [  # noqa: E731
+        "Grow European ARR from $4.3M to $5.4M by 2027-03-31",
+        "Raise European weekly active dispatchers to 900 by 2027-03-31",
+    ], aligns="P-1", sources=[label_of(m, "European trial")])
+    llm = fake(first, second, again, title("Make European customers feel at home"))
+    result = draft_okrs(request_, llm=llm, store=store, policy=policy)
+    assert "repeats an objective already drafted" in llm.calls[3].messages[-1].content
+    assert result.okr_set.objectives[2].title == "Make European customers feel at home"
+    assert not any(f.rule == "draft-duplicate-objective" for f in result.findings)  # internal, never reported

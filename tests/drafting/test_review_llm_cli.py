@@ -64,4 +64,5 @@ def test_review_without_llm_touches_no_model(okr_file, monkeypatch, capsys):
     code, backend = _run(["review", str(okr_file), "--format", "json"], monkeypatch, [])
     data = json.loads(capsys.readouterr().out)
     assert all(f.get("source", "rules") == "rules" for f in data["findings"])
+    assert code == (1 if any(f["severity"] == "error" for f in data["findings"]) else 0)
     assert backend.calls == []

@@ -232,3 +232,15 @@ def test_an_incomplete_draft_fails_every_check_and_scores_worst() -> None:
             assert score.value == 1.0
         else:
             assert score.value == 0.0, name
+
+
+@pytest.mark.parametrize(("text", "passage"), [
+    # "testing" is the same metric as "had a test"; HbA1c keeps its digit
+    ("Raise HbA1c testing from 61% to 75% by 2027-03-31",
+     "8,400 patients are enrolled.\n61% of them had an HbA1c test in the last six months; the benchmark is 75%."),
+    ("Raise trial conversion from 9.4% to 12% by 2027-03-31", "Trials converted at 9.4% in Q4 2026."),
+])
+def test_a_baseline_stated_for_the_same_metric_in_other_words_is_grounded(text: str, passage: str) -> None:
+    draft = output(objective(krs=[GOOD_KRS[0], kr(text, sources=("c-new",))]),
+                   chunks={CHUNK: CHUNK_TEXT, "c-new": passage})
+    assert no_invented_baselines(case(), draft).value is True
