@@ -8,6 +8,7 @@ the prompt so the model sees the fields' descriptions. A deadline stops generati
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import json
@@ -52,6 +53,16 @@ _loaded: dict[str, LoadedModel] = {}
 _loading = threading.Lock()
 
 
+def close_models() -> None:
+    """Free every loaded model. Runs at exit: llama.cpp's own finaliser fails once the interpreter is tearing
+    down its modules, and would print a traceback to the user."""
+    with _loading:
+        for loaded in _loaded.values():
+            with contextlib.suppress(Exception):
+                loaded.llama.close()
+        _loaded.clear()
+
+
 def llama_available() -> bool:
     """True when llama-cpp-python can be imported (without importing it)."""
     import importlib.util
@@ -87,6 +98,8 @@ def load_model(path: Path, *, n_ctx: int, n_threads: int) -> LoadedModel:
                 "or reinstall the default one with `okr model install --force`."
             ) from exc
         loaded = LoadedModel(llama, path, n_ctx, n_threads, time.perf_counter() - started, threading.Lock())
+        if not _loaded:
+            atexit.register(close_models)
         _loaded[key] = loaded
         return loaded
 
