@@ -41,6 +41,7 @@ demo: setup model
 	rm -rf $(DEMO_DIR)
 	$(OKR) ingest --data-dir $(DEMO_DIR) knowledge/examples/quill/strategy
 	$(OKR) parents import --data-dir $(DEMO_DIR) knowledge/examples/quill/company-okrs.yaml
+	$(OKR) parents import --data-dir $(DEMO_DIR) knowledge/examples/quill/department-okrs.yaml
 	$(PY) -m assistant.demo --data-dir $(DEMO_DIR)
 
 lint: setup

@@ -19,16 +19,17 @@ from assistant.krtext.periods import Period
 from assistant.krtext.quantities import CURRENCY_SIGNS, NUMBER_WORDS, read_number, read_number_word
 
 # The splitter: words (with inner hyphens, apostrophes and "&"), numeric dates, digit runs, placeholders in
-# brackets, and symbols.
+# brackets, and symbols. The outer group makes ``findall`` return ``(piece, date)`` pairs: one C-level pass
+# instead of a match object per piece.
 _SPLIT_RE = re.compile(
-    r"""
+    r"""(
     [^\W\d_][^\W_]*(?:['’][^\W\d_]+)?(?:[-&][^\W_]+)*
   | (?P<date>(?:19|20)\d\d(?:[-/.]\d{1,2}[-/.]\d{1,2}|\ ?-?\ ?[QH][1-4]\b|-(?:0[1-9]|1[0-2]))(?![\d/-])
       |\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?![\d/.]))
   | \d[\d,.]*
   | >=|<=|=>|=<|==|-->|->|\?+|\[[^\[\]\n]{1,40}\]|<<?[A-Za-z][\w\ \-]{0,30}>>?|\{\{?[^{}\n]{1,40}\}?\}
   | [^\s\w]
-    """,
+    )""",
     re.VERBOSE,
 )
 _LABEL_RE = re.compile(
@@ -96,33 +97,23 @@ def label_end(text: str) -> int:
 def tokenize(text: str, period: Period | None = None) -> Scan:
     """The tokens of ``text`` in order: each deadline one DATE token, names and years as words, no label."""
     tokens: list[Token] = []
+    append = tokens.append
     anchors: list[int] = []  # tokens a deadline may be built around
     skip = label_end(text)
     unknown = names = holes = joins = numbers = relative = False
-    for match in _SPLIT_RE.finditer(text, skip):
-        start = match.start()
+    find = text.find
+    end = skip
+    for piece, date in _SPLIT_RE.findall(text, skip):
+        # Only whitespace and "_" lie between two pieces (every other character starts one), so the piece's
+        # first occurrence after the previous one is where it was matched.
+        start = find(piece, end)
+        end = start + len(piece)
         if start < skip:
             continue  # inside a quantity already read ("200 ms", "4.2 out of 5")
-        piece = match.group()
         first = piece[0]
-        if match.lastgroup == "date":  # "2027-03-31", "31/03/2027", "2027-Q2": read with the deadlines
-            anchors.append(len(tokens))
-            tokens.append(Token(WORD, start, match.end(), piece.lower()))
-        elif first.isdigit() or (first in CURRENCY_SIGNS and text[match.end() : match.end() + 1].isdigit()):
-            end = read_number(text, start, tokens)
-            if end > start:
-                skip, numbers = end, True
-                tok = tokens[-1]
-                if tok.unit in _DURATION_UNITS or tok.unit == YEAR:
-                    anchors.append(len(tokens) - 1)
-                names = names or tok.unit == YEAR or (len(tokens) > 1 and tokens[-2].low in _NAME_WORDS)
-            else:  # a name, kept as a word: "3rd", "2FA", "1.2.3", "24/7", "5-star"
-                name = _NAME_RUN.match(text, start)
-                skip = max(name.end() if name else start, match.end())
-                tokens.append(Token(WORD, start, skip, text[start:skip].lower()))
-        elif first.isalpha():
+        if first.isalpha():  # never true for a date, a number or a sign: the order of the tests is free
             low = piece.lower()
-            tok = Token(WORD, start, match.end(), low)
+            tok = Token(WORD, start, end, low)
             if low in _SPECIAL_WORDS or not low.isalpha():
                 if (low in NUMBER_WORDS or "-" in low) and read_number_word(tok, text, tokens):
                     skip, numbers = tok.end, True
@@ -143,14 +134,29 @@ def tokenize(text: str, period: Period | None = None) -> Scan:
                     anchors.append(len(tokens))
             elif low in _JOIN_WORDS:
                 joins = True
-            tokens.append(tok)
+            append(tok)
+        elif date:  # "2027-03-31", "31/03/2027", "2027-Q2": read with the deadlines
+            anchors.append(len(tokens))
+            append(Token(WORD, start, end, piece.lower()))
+        elif first.isdigit() or (first in CURRENCY_SIGNS and text[end : end + 1].isdigit()):
+            stop = read_number(text, start, tokens)
+            if stop > start:
+                skip, numbers = stop, True
+                tok = tokens[-1]
+                if tok.unit in _DURATION_UNITS or tok.unit == YEAR:
+                    anchors.append(len(tokens) - 1)
+                names = names or tok.unit == YEAR or (len(tokens) > 1 and tokens[-2].low in _NAME_WORDS)
+            else:  # a name, kept as a word: "3rd", "2FA", "1.2.3", "24/7", "5-star"
+                name = _NAME_RUN.match(text, start)
+                skip = max(name.end() if name else start, end)
+                append(Token(WORD, start, skip, text[start:skip].lower()))
         elif (len(piece) > 1 and first in "[<{" and piece[1] not in "=-") or (
-            first == "?" and (len(piece) > 1 or text[match.end() : match.end() + 1] == "%")
+            first == "?" and (len(piece) > 1 or text[end : end + 1] == "%")
         ):
-            tokens.append(Token(HOLE, start, match.end(), piece))
+            append(Token(HOLE, start, end, piece))
             holes = True
         else:
-            tokens.append(Token(SYM, start, match.end(), piece))
+            append(Token(SYM, start, end, piece))
             joins = joins or piece in _JOIN_WORDS
             names = names or piece == "#"
     due = _splice_deadlines(text, tokens, anchors, period) if anchors else None
