@@ -76,7 +76,8 @@ def test_json_format_and_split(small_dataset: Path, tmp_path: Path) -> None:
 def test_compare_two_runs(small_dataset: Path, tmp_path: Path) -> None:
     assert review(small_dataset, tmp_path).returncode == 0
     assert review(small_dataset, tmp_path, reviewer="evals_testkit:silent_review").returncode == 0
-    first, second = sorted((tmp_path / "out").glob("*.json"))
+    # within one second the second run is written as `<stamp>-2.json`, which sorts before `<stamp>.json`
+    first, second = sorted((tmp_path / "out").glob("*.json"), key=lambda path: path.stat().st_mtime_ns)
     result = okr("eval", "compare", str(first), str(second), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "| all.flawed.f1 | 0.800 | 0.000 | -0.800 | worse |" in result.stdout
