@@ -51,7 +51,7 @@ lint: setup
 eval: setup model
 	$(OKR) eval review --out reports/
 	$(OKR) eval retrieval --out reports/
-	$(OKR) eval draft --backend local --out reports/
+	$(OKR) eval draft --backend local --timeout 900 --out reports/
 
 bench: setup model
 	$(PY) -m benchmarks.run

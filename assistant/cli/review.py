@@ -1,57 +1,93 @@
 """`okr review FILE|-`: the rules' critique of an OKR file, with a score and verdicts.
 
 Exit codes: 0 when no error finding remains, 1 when one does, 2 when the input (or the policy) is unusable.
-Only light modules are imported here: the review path must start fast (see benchmarks/bench_cold_start.py).
+Only light modules are imported here, and not even click: the review path must start fast (see
+benchmarks/bench_cold_start.py). ``run_review`` does the work; the click command is built on first use, and
+``assistant.cli.main`` runs the plain forms of `okr review` straight through ``fast_args`` and ``run_review``.
 """
 
 from __future__ import annotations
 
+import codecs
+import io
 import os
 import re
+import stat
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import click
-
-from assistant.cli.common import build_settings, format_option
 from assistant.okr import Level, OKRSet, Parent, ParentKeyResult
 
+if TYPE_CHECKING:
+    import click
+
+_FORMATS = ("md", "json", "yaml")
 _INPUT_FORMATS = ("yaml", "json", "md", "text")
+_BACKENDS = ("auto", "openai", "local", "fake")
 
 
-@click.command("review")
-@click.argument("file", metavar="FILE|-")
-@format_option("md", "json", "yaml")
-@click.option("--profile", default=None, help="Rule profile: default (3-5 objectives, 2-3 KRs) or lenient.")
-@click.option(
-    "--policy", "policy_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="TOML or YAML policy file overriding limits and severities.",
-)
-@click.option(
-    "--parents", "parents_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="OKR file of the parent (company/department) objectives: checks aligns_to ids and copied titles.",
-)
-@click.option(
-    "--from", "input_fmt", type=click.Choice(_INPUT_FORMATS), default=None,
-    help="Format of the input (default: from the file name, else detected).",
-)
-@click.option("--llm", "use_llm", is_flag=True,
-              help="After the rules, a model suggests rewrites of weak items and raises what rules cannot see.")
-@click.option("--backend", type=click.Choice(["auto", "openai", "local", "fake"]), default=None,
-              help="The model for --llm (default: $OKR_LLM_BACKEND or auto).")
-def review_command(
-    file: str, fmt: str, profile: str | None, policy_file: Path | None, parents_file: Path | None,
-    input_fmt: str | None, use_llm: bool, backend: str | None,
-) -> None:
-    """Review the OKRs in FILE (YAML, JSON, Markdown or plain text; `-` reads standard input).
+def _build_command() -> click.Command:
+    import click
 
-    Prints the critique (Markdown, or --format json|yaml for tools) and exits 1 when a finding at error
-    severity remains, 0 otherwise, 2 when the input cannot be read.
-    """
+    from assistant.cli.common import format_option
+
+    @click.command("review")
+    @click.argument("file", metavar="FILE|-")
+    @format_option(*_FORMATS)
+    @click.option("--profile", default=None, help="Rule profile: default (3-5 objectives, 2-3 KRs) or lenient.")
+    @click.option(
+        "--policy", "policy_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="TOML or YAML policy file overriding limits and severities.",
+    )
+    @click.option(
+        "--parents", "parents_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="OKR file of the parent (company/department) objectives: checks aligns_to ids and copied titles.",
+    )
+    @click.option(
+        "--from", "input_fmt", type=click.Choice(_INPUT_FORMATS), default=None,
+        help="Format of the input (default: from the file name, else detected).",
+    )
+    @click.option("--llm", "use_llm", is_flag=True,
+                  help="After the rules, a model suggests rewrites of weak items and raises what rules cannot see.")
+    @click.option("--backend", type=click.Choice(_BACKENDS), default=None,
+                  help="The model for --llm (default: $OKR_LLM_BACKEND or auto).")
+    def review_command(
+        file: str, fmt: str, profile: str | None, policy_file: Path | None, parents_file: Path | None,
+        input_fmt: str | None, use_llm: bool, backend: str | None,
+    ) -> None:
+        """Review the OKRs in FILE (YAML, JSON, Markdown or plain text; `-` reads standard input).
+
+        Prints the critique (Markdown, or --format json|yaml for tools) and exits 1 when a finding at error
+        severity remains, 0 otherwise, 2 when the input cannot be read.
+        """
+        code = run_review(file, fmt=fmt, profile=profile, policy_file=policy_file, parents_file=parents_file,
+                          input_fmt=input_fmt, use_llm=use_llm, backend=backend)
+        if code:
+            sys.exit(code)  # not ctx.exit: the group runs with standalone_mode=False, which drops its code
+
+    return review_command
+
+
+def __getattr__(name: str) -> Any:
+    if name == "review_command":  # built on first use, so that importing this module does not import click
+        command = globals()["review_command"] = _build_command()
+        return command
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def run_review(
+    file: str, *, fmt: str = "md", profile: str | None = None, policy_file: Path | None = None,
+    parents_file: Path | None = None, input_fmt: str | None = None, use_llm: bool = False,
+    backend: str | None = None,
+) -> int:
+    """`okr review`: read ``file``, review it, print the report; the exit code (1 when an error finding remains)."""
+    from assistant.config import settings_from_env
     from assistant.policy import get_policy
     from assistant.review import render_report, review
 
-    settings = build_settings()
+    settings = settings_from_env()  # what assistant.cli.common.build_settings() returns, without its click import
     policy = get_policy(profile or settings.profile, file=policy_file or settings.policy_file)
     okr_set = read_okrs(file, input_fmt)
     parents = read_parents(parents_file) if parents_file is not None else None
@@ -63,9 +99,99 @@ def review_command(
         llm = build_backend(settings, backend)
         report = review_with_llm(okr_set, report, llm=llm, policy=policy, known_parents=parents)
     color = fmt == "md" and _is_tty() and not os.environ.get("NO_COLOR")
-    click.echo(render_report(report, fmt, color=color), nl=False, color=color)
-    if report.has_errors():
-        sys.exit(1)  # not ctx.exit: the group runs with standalone_mode=False, which drops its code
+    _echo(render_report(report, fmt, color=color), color=color)
+    return 1 if report.has_errors() else 0
+
+
+def _echo(text: str, *, color: bool) -> None:
+    """``click.echo(text, nl=False, color=color)``; click is imported only when it would do more than write."""
+    out = sys.stdout
+    if "\x1b" in text or not _plain_text_stream(out):  # ANSI codes to keep or strip, or an unusual stream
+        import click
+
+        click.echo(text, nl=False, color=color)
+        return
+    out.write(text)
+    out.flush()
+
+
+def _plain_text_stream(stream: object) -> bool:
+    """A stream ``click.echo`` would write to as it is: text, with a known non-ASCII encoding, not on Windows."""
+    if sys.platform.startswith("win") or not isinstance(stream, io.TextIOWrapper):
+        return False
+    encoding, errors = stream.encoding, stream.errors
+    if not encoding or not errors:
+        return False
+    try:
+        return codecs.lookup(encoding).name != "ascii"
+    except LookupError:
+        return False
+
+
+# The plain forms of `okr review` (FILE and the options below, in any order, `--opt value` or `--opt=value`),
+# read as click reads them. Anything else - help, --llm, "--", an unknown, repeated or missing option value, a
+# value click would refuse - gives None and goes through click, which then decides (or explains the error).
+# Keep in step with the options of ``_build_command``.
+_FAST_OPTIONS: dict[str, tuple[str, tuple[str, ...] | None]] = {  # option -> keyword, choices
+    "--format": ("fmt", _FORMATS),
+    "--profile": ("profile", None),
+    "--policy": ("policy_file", None),
+    "--parents": ("parents_file", None),
+    "--from": ("input_fmt", _INPUT_FORMATS),
+}
+_PATH_KEYWORDS = frozenset(("policy_file", "parents_file"))
+
+
+def fast_args(args: Sequence[str]) -> dict[str, Any] | None:
+    """The keyword arguments of ``run_review`` for `okr review ARGS`, or None when click must read ``args``."""
+    values: dict[str, Any] = {}
+    file: str | None = None
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg[:1] != "-" or arg == "-":  # click: any other argument starting with "-" is an option
+            if file is not None:
+                return None  # an extra argument
+            file = arg
+            continue
+        name, eq, value = arg.partition("=")
+        spec = _FAST_OPTIONS.get(name)
+        if spec is None or spec[0] in values:
+            return None
+        if not eq:
+            if i == len(args):
+                return None
+            value = args[i]
+            i += 1
+        key, choices = spec
+        if not value or value[:1] == "-":
+            return None
+        if key in _PATH_KEYWORDS:
+            path = _readable_path(value)
+            if path is None:
+                return None
+            values[key] = path
+        elif choices is not None and value not in choices:
+            return None
+        else:
+            values[key] = value
+    if file is None:
+        return None
+    return {"file": file, **values}
+
+
+def _readable_path(value: str) -> Path | None:
+    """``value`` as ``click.Path(dir_okay=False, path_type=Path)`` converts it; None where click would refuse it."""
+    try:
+        st = os.stat(value)
+    except OSError:
+        return Path(value)  # a missing file is the policy reader's to report
+    except ValueError:
+        return None
+    if stat.S_ISDIR(st.st_mode) or not os.access(value, os.R_OK):
+        return None
+    return Path(value)
 
 
 def _is_tty() -> bool:

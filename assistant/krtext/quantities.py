@@ -34,6 +34,8 @@ _NUMBER_RE = re.compile(
 )
 # What follows a number: a unit word (spaced or attached), "%", a "-hour" style suffix or a "/5" rating scale.
 _AFTER_RE = re.compile(r"(\s?)([A-Za-z][A-Za-z0-9]*|%|×)|-([A-Za-z]+)|\s?/\s?(\d+)(?![.,]\d)")
+# The characters ``_AFTER_RE`` can start with, whitespace aside: nothing else needs the pattern tried.
+_AFTER_STARTS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz%×-/")
 _PAIR_RE = re.compile(r"\s+(cent|points?|days?|of\s+(?:5|10|100))\b", re.IGNORECASE)
 _UNITS = {
     "%": "%", "percent": "%", "pct": "%", "pp": "pp", "ppt": "pp", "ppts": "pp", "bps": "bps",
@@ -77,10 +79,10 @@ def read_number(text: str, start: int, tokens: list[Token], *, after_name: bool 
     match = _NUMBER_RE.match(text, start)
     if match is None:
         return start
-    digits = match["int"].replace(",", "")
-    frac = match["frac"]
+    cur, digits, frac, scale, plus = match.groups()
+    if "," in digits:
+        digits = digits.replace(",", "")
     value = float(digits + frac) if frac else float(digits)
-    scale = match["scale"]
     if scale:
         value *= _SCALES[scale.lower()]
     core_end = match.end()
@@ -88,7 +90,6 @@ def read_number(text: str, start: int, tokens: list[Token], *, after_name: bool 
     if end < 0:
         return start  # a name ("2FA", "3rd", "5-star") or a schedule ("24/7")
     tok = Token(NUM, start, end, "")
-    cur = match["cur"]
     prev = tokens[-1] if tokens else None
     if cur:
         unit = _CURRENCIES[cur]
@@ -107,9 +108,10 @@ def read_number(text: str, start: int, tokens: list[Token], *, after_name: bool 
         tok.start = prev.start
         tokens.pop()
     tok.low = text[tok.start : end]
-    tok.value = round(value, 9)
+    # round() to 9 places leaves a whole number as it is, and costs as much as the rest of this function
+    tok.value = value if value.is_integer() else round(value, 9)
     tok.unit = unit
-    if match["plus"]:
+    if plus:
         tok.cmp = ">="
     elif end == core_end and not (cur or scale or frac) and len(digits) == 4 and digits[:2] in ("19", "20"):
         tok.unit = YEAR  # decided with the words around it by the tokenizer
@@ -119,13 +121,16 @@ def read_number(text: str, start: int, tokens: list[Token], *, after_name: bool 
 
 def _read_unit(text: str, end: int, value: float) -> tuple[str | None, int, float]:
     """The unit written after a number ending at ``end``: ``(unit, new end, value)``; end -1 for a name."""
+    nxt = text[end : end + 1]
+    if nxt not in _AFTER_STARTS and not nxt.isspace():
+        return None, end, value  # the end of the text, or a sign no unit starts with: ",", ")", "."
     after = _AFTER_RE.match(text, end)
     if after is None:
         return None, end, value
-    word = after[2]
+    spaced_text, word, hyphen, scale_of = after.groups()
     if word is not None:
         low = word.lower()
-        spaced = bool(after[1])
+        spaced = bool(spaced_text)
         unit = _UNITS.get(low)
         if unit is not None and not (spaced and low in _ATTACHED_ONLY):
             if low == "times" and text[after.end() : after.end() + 4] in _RATES_AFTER_TIMES:
@@ -141,12 +146,11 @@ def _read_unit(text: str, end: int, value: float) -> tuple[str | None, int, floa
         if not spaced and word != "%":
             return None, -1, value  # "2FA", "3rd", "4xx"
         return None, end, value
-    if after[3] is not None:
-        unit = _HYPHEN_UNITS.get(after[3].lower())
+    if hyphen is not None:
+        unit = _HYPHEN_UNITS.get(hyphen.lower())
         if unit is None:
             return None, -1, value  # "5-star", "3-tier"
         return unit, after.end(), value
-    scale_of = after[4]
     if scale_of in _RATING_SCALES:
         if value > float(scale_of):
             return None, -1, value  # "24/7"

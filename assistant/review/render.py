@@ -11,10 +11,15 @@ The JSON is the contract of ``okr review --format json``::
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
+from enum import Enum
+from typing import cast
+
+from pydantic import BaseModel
 
 from assistant.errors import UnsupportedFormat
-from assistant.okr import Finding, Report, Severity, Verdict
+from assistant.okr import Finding, KeyResultVerdict, ObjectiveVerdict, Report, Severity, Verdict
 
 FORMATS = ("md", "json", "yaml")
 
@@ -37,8 +42,40 @@ def render_report(report: Report, fmt: str = "md", *, color: bool = False) -> st
 
 
 def report_data(report: Report) -> dict[str, object]:
-    """The report as plain data, in the contract's key order."""
-    return report.model_dump(mode="json")
+    """The report as plain data, in the contract's key order: ``report.model_dump(mode="json")``.
+
+    Written out here rather than asked of pydantic, which would first build the models' serializers: that is a
+    noticeable part of `okr review`'s start-up, for a few dictionaries and lists. A value of a type this does
+    not know goes back to pydantic.
+    """
+    try:
+        return cast("dict[str, object]", _plain(report))
+    except _Unplain:
+        return report.model_dump(mode="json")
+
+
+class _Unplain(Exception):
+    pass
+
+
+_MODELS = frozenset((Report, Finding, ObjectiveVerdict, KeyResultVerdict))
+
+
+def _plain(value: object) -> object:
+    """``value`` as ``model_dump(mode="json")`` writes it, for models, lists, enums and JSON scalars."""
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:
+        return value
+    if kind in _MODELS:  # exactly these: a subclass could serialize otherwise
+        fields = cast("type[BaseModel]", kind).model_fields
+        return {name: _plain(getattr(value, name)) for name, field in fields.items() if not field.exclude}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, Enum) and isinstance(value.value, str):
+        return value.value
+    if kind is float and math.isfinite(cast(float, value)):
+        return value
+    raise _Unplain(type(value).__name__)
 
 
 def _styler(color: bool) -> Callable[..., str]:
