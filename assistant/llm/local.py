@@ -144,6 +144,26 @@ class LocalBackend:
             timeout=settings.llm_timeout,
         )
 
+    def _too_long(self) -> str:
+        return (
+            f"The prompt does not fit the local model's context ({self.n_ctx} tokens): raise "
+            "OKR_LOCAL_CONTEXT, or shorten the input."
+        )
+
+    def _check_fits(self, loaded: LoadedModel, messages: list[Message]) -> None:
+        """Refuse before generating when the messages alone fill the context.
+
+        The chat template adds a few tokens more, which llama.cpp itself catches; checking here first means a
+        prompt that can never fit is reported as such, not as a timeout of the generation that was never started.
+        """
+        text = "\n".join(m.content for m in messages).encode()
+        if len(text) < self.n_ctx:  # a token is at least one byte: too short to overflow
+            return
+        with loaded.lock:
+            tokens = len(loaded.llama.tokenize(text, add_bos=False, special=True))
+        if tokens >= self.n_ctx:
+            raise LLMError(self._too_long())
+
     def load(self) -> LoadedModel:
         return load_model(self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads)
 
@@ -159,6 +179,7 @@ class LocalBackend:
         if schema is not None:
             messages = with_schema_instructions(messages, schema)
         grammar = _grammar(json.dumps(json_schema_of(schema))) if schema is not None else None
+        self._check_fits(loaded, messages)
         # Streamed so that a deadline can stop generation between tokens (llama.cpp has no timeout of its own),
         # and so that prompt evaluation and generation can be timed apart.
         deadline = time.monotonic() + self.timeout
@@ -191,10 +212,7 @@ class LocalBackend:
                         )
             except ValueError as exc:
                 if "context window" in str(exc) or "exceed" in str(exc):
-                    raise LLMError(
-                        f"The prompt does not fit the local model's context ({self.n_ctx} tokens): raise "
-                        "OKR_LOCAL_CONTEXT, or shorten the input."
-                    ) from exc
+                    raise LLMError(self._too_long()) from exc
                 raise LLMError(f"llama.cpp failed: {exc}") from exc
             text = "".join(pieces)
             completion_tokens = (
