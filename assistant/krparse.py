@@ -51,6 +51,16 @@ def parse_kr_text(text: str, *, period: str | None = None) -> KRFacts:
     )
 
 
+def shared_facts(text: str, period: str | None) -> KRFacts:
+    """``parse_kr_text`` without the copy: the memoised ``KRFacts`` itself, which the caller must not change.
+
+    For readers that only look (the reviewer reads every key result once per review).
+    """
+    if len(text) <= _MEMO_MAX_CHARS:
+        return _read_cached(text, period)
+    return read_kr_text(text, parse_period(period))
+
+
 @lru_cache(maxsize=4096)
 def _read_cached(text: str, period: str | None) -> KRFacts:
     return read_kr_text(text, parse_period(period))

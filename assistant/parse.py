@@ -28,7 +28,6 @@ from assistant.parsing.limits import (
     check_text,
 )
 from assistant.parsing.structured import build_okr_set
-from assistant.parsing.text import parse_text
 from assistant.parsing.yamltree import compose_yaml
 
 __all__ = [
@@ -128,6 +127,8 @@ def parse_okrs(text: str, *, fmt: str | None = None, source: str | None = None) 
         chosen = detect_format(text)
     if chosen in ("json", "yaml"):
         return _structured(text, chosen, source)
+    from assistant.parsing.text import parse_text  # here, not at import: YAML and JSON input never need it
+
     try:
         return parse_text(text, source=source)
     except ParseError as error:

@@ -9,14 +9,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assistant.errors import InvalidPolicy
 from assistant.okr import Severity
 from assistant.review.catalogue import CATALOGUE, RULE_IDS
 
 
+def _catalogue_severities() -> dict[str, Severity | None]:
+    return {rule.id: rule.severity for rule in CATALOGUE}
+
+
 class Range(BaseModel):
+    # defer_build: the validators are built when a policy file is read, never for the built-in profiles,
+    # which `okr review` uses without validating anything (see PROFILES)
+    model_config = ConfigDict(defer_build=True)
+
     min: int = Field(ge=0)
     max: int = Field(ge=1)
 
@@ -31,22 +39,26 @@ class Range(BaseModel):
 
 
 class Policy(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     name: str = "default"
-    objectives: Range = Range(min=3, max=5)
-    key_results: Range = Range(min=2, max=3)
+    objectives: Range = Range.model_construct(min=3, max=5)
+    key_results: Range = Range.model_construct(min=2, max=3)
     objective_max_words: int = Field(default=20, ge=3)
-    severities: dict[str, Severity | None] = Field(
-        default_factory=lambda: {rule.id: rule.severity for rule in CATALOGUE}
-    )
+    severities: dict[str, Severity | None] = Field(default_factory=_catalogue_severities)
 
     def severity(self, rule_id: str) -> Severity | None:
         """Severity of ``rule_id`` under this policy; ``None`` means the rule is off."""
         return self.severities.get(rule_id)
 
 
+# Built without validation (the values are known good; tests validate them): building the validators would
+# cost `okr review` a noticeable part of its start-up.
 PROFILES: dict[str, Policy] = {
-    "default": Policy(name="default"),
-    "lenient": Policy(name="lenient", objectives=Range(min=1, max=5), key_results=Range(min=2, max=5)),
+    "default": Policy.model_construct(name="default"),
+    "lenient": Policy.model_construct(
+        name="lenient", objectives=Range.model_construct(min=1, max=5), key_results=Range.model_construct(min=2, max=5)
+    ),
 }
 
 
@@ -64,7 +76,10 @@ def get_policy(profile: str = "default", *, file: Path | None = None) -> Policy:
     base_name = str(data.pop("profile", profile))
     base = get_policy(base_name)
     severities = dict(base.severities)
-    for rule_id, value in (data.pop("severities", None) or {}).items():
+    written = data.pop("severities", None) or {}
+    if not isinstance(written, dict):
+        raise InvalidPolicy(f"{file}: [severities] must map rule ids to error, warning, info or off.")
+    for rule_id, value in written.items():
         if rule_id not in RULE_IDS:
             raise InvalidPolicy(f"{file}: unknown rule id {rule_id!r} in [severities]; see `okr rules`.")
         if str(value).lower() == "off":
@@ -77,7 +92,10 @@ def get_policy(profile: str = "default", *, file: Path | None = None) -> Policy:
     merged["name"] = str(data.pop("name", f"{base_name}+{file.name}"))
     for key in ("objectives", "key_results"):
         if key in data:
-            merged[key] = {**merged[key], **(data.pop(key) or {})}
+            limits = data.pop(key) or {}
+            if not isinstance(limits, dict):
+                raise InvalidPolicy(f"{file}: [{key}] must set min and/or max.")
+            merged[key] = {**merged[key], **limits}
     if "objective_max_words" in data:
         merged["objective_max_words"] = data.pop("objective_max_words")
     if data:

@@ -100,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("reports/bench"))
     args = parser.parse_args(argv)
     env = {**os.environ, "NO_COLOR": "1"}
+    # An installed package has its bytecode compiled (pip does it); with PYTHONDONTWRITEBYTECODE set, every run
+    # would compile the changed modules' source again and time that instead. The warm-up runs write it.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
 
     with tempfile.TemporaryDirectory() as tmp:
         path = sample_file(Path(tmp))

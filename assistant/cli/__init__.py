@@ -147,6 +147,6 @@ def _as_click_main(command: Callable[[], int]) -> int:
             raise
         from click.utils import _PacifyFlushWrapper
 
-        sys.stdout = _PacifyFlushWrapper(sys.stdout)  # type: ignore[assignment]
-        sys.stderr = _PacifyFlushWrapper(sys.stderr)  # type: ignore[assignment]
+        sys.stdout = _PacifyFlushWrapper(sys.stdout)
+        sys.stderr = _PacifyFlushWrapper(sys.stderr)
         sys.exit(1)

@@ -35,4 +35,4 @@ def format_option(*choices: str, default: str = "md") -> Callable[[F], F]:
 
 def build_settings(data_dir: Path | None = None, **overrides: object) -> Settings:
     """Settings from the environment, with command-line overrides."""
-    return settings_from_env(data_dir=data_dir, **overrides)
+    return settings_from_env(None, data_dir=data_dir, **overrides)

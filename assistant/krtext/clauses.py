@@ -8,8 +8,6 @@ the clause has none ("Generate 500 qualified leads").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from assistant.krtext import lexicon as lx
 from assistant.krtext.model import HOLE, NUM, SYM, UNKNOWN, WORD, Token
 
@@ -23,22 +21,27 @@ _ARROWS = frozenset(("to", "→", "->", "-->", "⇒", "~"))
 _TARGET_WORDS = frozenset(("target", "goal", "aim", "targeting", "targetting"))
 _LINKS = frozenset(("of", ":", "is", "at", "=", "of:"))
 _SKIPPED = frozenset(("(", ")", ":"))
+_WINDOW_WORDS = frozenset(("within", "in", "under"))
+_DURATIONS = frozenset(("min", "h", "days", "weeks", "months"))
 
 
-@dataclass(slots=True)
 class Clause:
     """What one clause says; ``lo``/``hi`` index the clause's tokens in the text's token list."""
 
-    lo: int
-    hi: int
-    verb: str | None = None  # a lexicon verb class
-    verb_end: int = -1  # index after the leading verb (and its particle)
-    baseline: Token | None = None
-    target: Token | None = None
-    change: Token | None = None
-    change_direction: str | None = None
-    comparator: str | None = None
-    factor: float | None = None  # double, halve, in half
+    __slots__ = ("baseline", "change", "change_direction", "comparator", "factor", "hi", "lo", "target", "verb",
+                 "verb_end")
+
+    def __init__(self, lo: int, hi: int) -> None:
+        self.lo = lo
+        self.hi = hi
+        self.verb: str | None = None  # a lexicon verb class
+        self.verb_end = -1  # index after the leading verb (and its particle)
+        self.baseline: Token | None = None
+        self.target: Token | None = None
+        self.change: Token | None = None
+        self.change_direction: str | None = None
+        self.comparator: str | None = None
+        self.factor: float | None = None  # double, halve, in half
 
 
 def analyse(tokens: list[Token], lo: int, hi: int, *, fresh: bool = True, relative: bool = True) -> Clause:
@@ -180,6 +183,8 @@ def _role(tokens: list[Token], i: int, clause: Clause, pending: list[int]) -> No
     elif clause.target is None and (prev in _TARGET_WORDS or (prev in _LINKS and prev2 in _TARGET_WORDS)):
         _mark(before, 2 if prev in _LINKS else 1)  # "target: 45", "goal of 45"
         _target(clause, tok, tok.cmp)
+    elif prev in _WINDOW_WORDS and tok.unit in _DURATIONS and _pair_follows(tokens, i, clause):
+        tok.role = OTHER  # "activated within 14 days from 54% to 61%": the window is part of the metric
     elif (cmp := _comparator(before, tokens, i, clause) or tok.cmp) is not None:
         _target(clause, tok, cmp)  # "below 3%", "at least 95%", "500+", "2 or fewer"
     elif _is_change(tokens, i, clause, before, nxt.low if nxt is not None else ""):
@@ -189,6 +194,15 @@ def _role(tokens: list[Token], i: int, clause: Clause, pending: list[int]) -> No
         _set(clause, tok, TARGET)
     else:
         pending.append(i)
+
+
+def _pair_follows(tokens: list[Token], i: int, clause: Clause) -> bool:
+    """A "from <number>" with another unit comes later in the clause: the number at ``i`` is not its target."""
+    unit = tokens[i].unit
+    for j in range(i + 1, clause.hi - 1):
+        if tokens[j].low == "from" and tokens[j + 1].kind == NUM and tokens[j + 1].unit != unit:
+            return True
+    return False
 
 
 def _baseline_before_arrow(tokens: list[Token], i: int, clause: Clause, pending: list[int]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from assistant.krtext.lexicon import words
+from assistant.krtext.patterns import LazyPattern
 from assistant.krtext.periods import (
     MONTH_NAMES,
     At,
@@ -73,7 +74,7 @@ _CORE = rf"""
   | (?P<dayn>(?<=by\ )(?P<ordu>day|week|month)\s+(?P<ordn>\d+)\b)
   | (?P<fromnow>(?P<fn>\d+)\s+(?P<fu>day|week|month)s?\s+from\s+now\b)
 """
-_DEADLINE_RE = re.compile(
+_DEADLINE_RE = LazyPattern(
     r"(?<![\w-])"
     r"(?:(?P<lead>no\s+later\s+than|ahead\s+of|as\s+of|by|before|until|till|through|thru|in|during|for|at|on"
     r"|over|due)"
@@ -95,31 +96,31 @@ DEADLINE_STARTS = words(
 )
 # Without "by"/"in"/"end of", a quarter or fiscal year followed by a noun names that noun.
 _NAMING_KINDS = frozenset(("quarter", "yearquarter", "ordinal", "fiscal", "year", "eo"))
-_WORD_AFTER = re.compile(r"\s+([A-Za-z][\w-]*)")
+_WORD_AFTER = LazyPattern(r"\s+([A-Za-z][\w-]*)")
 _FREE_AFTER = words("and or with while at in on for through across to vs")
 _BY_LEADS = words("by before until till through thru due") | {"no later than", "ahead of"}
 
-_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_NUMERIC = re.compile(r"(\d{1,2})([/.])(\d{1,2})[/.](\d{4}|\d{2})")
-_YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_DAY_MONTH = re.compile(
+_ISO = LazyPattern(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_NUMERIC = LazyPattern(r"(\d{1,2})([/.])(\d{1,2})[/.](\d{4}|\d{2})")
+_YEAR_MONTH = LazyPattern(r"(\d{4})-(\d{2})")
+_DAY_MONTH = LazyPattern(
     rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+({_YEAR}))?", re.IGNORECASE
 )
-_MONTH_DAY = re.compile(rf"({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+({_YEAR}))?", re.IGNORECASE)
-_MONTH_YEAR = re.compile(rf"({_MONTH})(?:\s+({_YEAR}|['’]\d{{2}}))?", re.IGNORECASE)
-_QUARTER = re.compile(
+_MONTH_DAY = LazyPattern(rf"({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+({_YEAR}))?", re.IGNORECASE)
+_MONTH_YEAR = LazyPattern(rf"({_MONTH})(?:\s+({_YEAR}|['’]\d{{2}}))?", re.IGNORECASE)
+_QUARTER = LazyPattern(
     r"(?:FY\s?['’]?(\d{2,4})\s*[-/ ]?\s*)?([QH])([1-4])(?:\s*[-/ ]?\s*(?:FY\s?)?['’]?(\d{4}|\d{2}))?",
     re.IGNORECASE,
 )
-_YEAR_QUARTER = re.compile(r"(\d{4})\s*[-/ ]?\s*([QH])([1-4])", re.IGNORECASE)
-_ORDINAL_PART = re.compile(
+_YEAR_QUARTER = LazyPattern(r"(\d{4})\s*[-/ ]?\s*([QH])([1-4])", re.IGNORECASE)
+_ORDINAL_PART = LazyPattern(
     rf"(\w+)\s+(?:fiscal\s+)?(quarter|half)(?:\s+of\s+(?:the\s+year|({_YEAR})))?", re.IGNORECASE
 )
-_RELATIVE_PART = re.compile(
+_RELATIVE_PART = LazyPattern(
     r"(?:the\s+)?(?:(this|next|current|coming|the)\s+)?(?:fiscal\s+|calendar\s+)?(quarter|year|month)",
     re.IGNORECASE,
 )
-_FISCAL = re.compile(r"(FY|CY)\s?['’]?(\d{4}|\d{2})", re.IGNORECASE)
+_FISCAL = LazyPattern(r"(FY|CY)\s?['’]?(\d{4}|\d{2})", re.IGNORECASE)
 
 
 def deadline_at(text: str, pos: int, period: Period | None) -> tuple[int, str] | None:
@@ -133,6 +134,20 @@ def deadline_at(text: str, pos: int, period: Period | None) -> tuple[int, str] |
             return None  # "the Q3 roadmap", "FY27 budget": a name, not a deadline
     due = _resolve(match, period)
     return (match.end(), due) if due is not None else None
+
+
+# A deadline that starts at the digits of a duration ("7 days") is one of the pattern's look-behind readings
+# ("in 7 days", "by 2027days") or "7 days from now": without a preposition right before the digits or a "from"
+# after them, the pattern cannot match there (so it need not even be compiled to find that out).
+_BEHIND_DURATION = ("within ", "in ", "during ", "by ", "of ", "until ", "before ", "till ", "through ", "-")
+
+
+def duration_may_start_deadline(text: str, pos: int) -> bool:
+    """False when no deadline can start at ``pos``, where a quantity with a duration unit starts ("7 days")."""
+    behind = text[max(0, pos - 8) : pos]
+    if not behind.isascii() or behind.lower().endswith(_BEHIND_DURATION):
+        return True  # (the look-behinds ignore case, and only a non-ASCII "ı" or "İ" could make an "in")
+    return "from" in text[pos:].lower()
 
 
 def is_date_word(low: str) -> bool:

@@ -181,7 +181,7 @@ LOWER_IS_BETTER = words(
 EDGE_WORDS = words(
     """the a an our their its my your this that these those all of in for to at by on with from and or per as
     into than is are be been being will current overall up down it them things stuff better worse faster
-    easier more"""
+    easier more within"""
 )
 # Phrases that name a count rather than the thing counted: "the number of P1 incidents" -> "P1 incidents".
 COUNT_HEADS = (("number", "of"), ("amount", "of"), ("count", "of"), ("total", "number", "of"), ("#", "of"))

@@ -9,8 +9,6 @@ and a guardrail ("while keeping churn below 3%") is read but not counted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from assistant.krtext import lexicon as lx
 from assistant.krtext.clauses import Clause, analyse
 from assistant.krtext.model import DATE, HOLE, NUM, SYM, UNKNOWN, WORD, Token
@@ -29,15 +27,17 @@ _BEFORE_VALUE = lx.words("to by at of than")  # "to 500", "by 40%", "by Q2": the
 _VALUED_OR_DATE = (NUM, HOLE, UNKNOWN, DATE)
 
 
-@dataclass(slots=True)
 class Part:
     """A clause with its metric: ``how`` says where the metric was found (verb, after, before, first)."""
 
-    clause: Clause
-    metric: tuple[int, int] | None = None
-    how: str = ""
-    guard: bool = False
-    shared: bool = False  # a bare metric that shares the verb of the clause before it
+    __slots__ = ("clause", "guard", "how", "metric", "shared")
+
+    def __init__(self, clause: Clause, *, guard: bool = False) -> None:
+        self.clause = clause
+        self.metric: tuple[int, int] | None = None
+        self.how = ""
+        self.guard = guard
+        self.shared = False  # a bare metric that shares the verb of the clause before it
 
     @property
     def valued(self) -> bool:

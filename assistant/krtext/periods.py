@@ -7,15 +7,16 @@ Quarters and halves are calendar ones: a fiscal calendar cannot be known from th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
+
+from assistant.krtext.patterns import LazyPattern
 
 MONTH_NAMES = (
     "", "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
-_PERIOD = re.compile(
+_PERIOD = LazyPattern(
     r"^\s*(?:FY\s?)?['’]?(?P<y>\d{4}|\d{2})"
     r"\s*(?:[-/ ]?\s*(?:(?P<k>[QH])(?P<n>[1-4])|(?P<m>0?[1-9]|1[0-2])(?!\d)))?\s*$"
     r"|^\s*(?P<k2>[QH])(?P<n2>[1-4])\s*[-/ ]?\s*(?:FY\s?)?['’]?(?P<y2>\d{4}|\d{2})\s*$",
@@ -23,14 +24,23 @@ _PERIOD = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
 class Period:
-    """An OKR period reduced to what deadlines need: its year and, when given, its quarter, half or month."""
+    """An OKR period reduced to what deadlines need: its year and, when given, its quarter, half or month.
 
-    year: int
-    quarter: int | None = None
-    half: int | None = None
-    month: int | None = None
+    (A plain class, not a dataclass: defining dataclasses costs `okr review` start-up time.)
+    """
+
+    __slots__ = ("half", "month", "quarter", "year")
+
+    def __init__(self, year: int, quarter: int | None = None, half: int | None = None,
+                 month: int | None = None) -> None:
+        self.year = year
+        self.quarter = quarter
+        self.half = half
+        self.month = month
+
+    def __repr__(self) -> str:
+        return f"Period(year={self.year}, quarter={self.quarter}, half={self.half}, month={self.month})"
 
     @property
     def first_month(self) -> int:

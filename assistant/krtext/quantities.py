@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant.krtext.model import NUM, SYM, WORD, YEAR, Token
+from assistant.krtext.patterns import LazyPattern
 
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -21,7 +22,7 @@ NUMBER_WORDS = {
 CURRENCY_SIGNS = frozenset("$€£¥₹")
 _DIGIT_WORDS = {w: v for w, v in NUMBER_WORDS.items() if 0 < v < 10}
 _ONE_PRONOUN = frozenset(("no", "any", "every", "each", "the", "this", "that", "which", "someone", "anyone"))
-_PERCENT_AFTER = re.compile(r"\s?%|\s(?i:percent|per\s?cent)\b")
+_PERCENT_AFTER = LazyPattern(r"\s?%|\s(?i:percent|per\s?cent)\b")
 _NAME_JOINERS = frozenset("_.#/$€£¥,")
 _SCALES = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9, "bln": 1e9,
            "thousand": 1e3, "million": 1e6, "billion": 1e9}
@@ -36,7 +37,7 @@ _NUMBER_RE = re.compile(
 _AFTER_RE = re.compile(r"(\s?)([A-Za-z][A-Za-z0-9]*|%|×)|-([A-Za-z]+)|\s?/\s?(\d+)(?![.,]\d)")
 # The characters ``_AFTER_RE`` can start with, whitespace aside: nothing else needs the pattern tried.
 _AFTER_STARTS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz%×-/")
-_PAIR_RE = re.compile(r"\s+(cent|points?|days?|of\s+(?:5|10|100))\b", re.IGNORECASE)
+_PAIR_RE = LazyPattern(r"\s+(cent|points?|days?|of\s+(?:5|10|100))\b", re.IGNORECASE)
 _UNITS = {
     "%": "%", "percent": "%", "pct": "%", "pp": "pp", "ppt": "pp", "ppts": "pp", "bps": "bps",
     "point": "points", "points": "points", "pts": "points",

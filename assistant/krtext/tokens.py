@@ -12,9 +12,16 @@ from __future__ import annotations
 
 import re
 
-from assistant.krtext.dates import DATE_WORDS, DEADLINE_STARTS, deadline_at, is_date_word
+from assistant.krtext.dates import (
+    DATE_WORDS,
+    DEADLINE_STARTS,
+    deadline_at,
+    duration_may_start_deadline,
+    is_date_word,
+)
 from assistant.krtext.lexicon import RELATIVE_WORDS, words
 from assistant.krtext.model import DATE, HOLE, NUM, SYM, UNKNOWN, WORD, YEAR, Token
+from assistant.krtext.patterns import LazyPattern
 from assistant.krtext.periods import Period
 from assistant.krtext.quantities import CURRENCY_SIGNS, NUMBER_WORDS, read_number, read_number_word
 
@@ -32,13 +39,13 @@ _SPLIT_RE = re.compile(
     )""",
     re.VERBOSE,
 )
-_LABEL_RE = re.compile(
+_LABEL_RE = LazyPattern(
     r"^\s*(?:[-*•+]\s+)?(?:(?:KR|OKR|Key\s+Result|Goal)\s*#?\d+(?:\.\d+)*\s*[:.)\-–]?\s*"
     r"|(?:KR|Key\s+Result)\s*[:\-–]\s*|\(?\d{1,2}(?:\.\d+)*[.)]\s+|[a-h][.)]\s+)?",
     re.IGNORECASE,
 )
 _LABEL_FIRST = frozenset("0123456789-*•+(kKgG \t")
-_NAME_RUN = re.compile(r"[\w.\-/]*")
+_NAME_RUN = LazyPattern(r"[\w.\-/]*")
 # Placeholders written as words: X, XX, N, Y, Xk, XM, TBD (upper case, except x and tbd)
 _HOLE_WORDS = frozenset(
     [hole + scale for hole in ("x", "xx", "xxx", "n", "nn", "y", "yy") for scale in ("", "k", "m", "b")]
@@ -183,6 +190,10 @@ def _splice_deadlines(
                 continue
             if j < k and tok.low not in DEADLINE_STARTS and not (j == k - 1 and tok.kind == NUM):
                 continue  # a deadline starts with "by", "in", "the", ... or with a day ("31 March")
+            if j == k and tok.kind == NUM and tok.unit in _DURATION_UNITS and not duration_may_start_deadline(
+                text, tok.start
+            ):
+                continue  # "from 14 to 7 days": no deadline starts at the 7
             found = deadline_at(text, tok.start, period)
             if found is not None and found[0] > anchor.start:
                 spans.append((tok.start, found[0], found[1]))

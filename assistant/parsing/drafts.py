@@ -8,6 +8,7 @@ from assistant.errors import ParseError
 from assistant.okr import Alignment, Direction, KeyResult, Objective
 from assistant.parsing.annotations import Inline, strip_inline
 from assistant.parsing.fields import alignment_from_text, parse_direction, parse_number
+from assistant.parsing.models import checked
 
 
 @dataclass(slots=True, eq=False)
@@ -47,7 +48,7 @@ class KeyResultDraft:
         text = " ".join(self.text.split())
         if not text:
             raise ParseError("a key result label with no key result after it", line=self.line, source=source)
-        return KeyResult(
+        return checked(KeyResult,
             text=text,
             id=self.id,
             owner=self.owner,
@@ -57,7 +58,7 @@ class KeyResultDraft:
             due=self.due,
             metric=self.metric,
             direction=self.direction,
-            sources=self.sources,
+            sources=list(self.sources),
             line=self.line,
         )
 
@@ -83,7 +84,7 @@ class ObjectiveDraft:
                 line=self.line,
                 source=source,
             )
-        return Objective(
+        return checked(Objective,
             title=title,
             id=self.id,
             owner=self.owner,

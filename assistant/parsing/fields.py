@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.okr import Alignment, AlignmentType, Direction, Level, ParentKind
+from assistant.parsing.models import checked
 
 LEVELS: dict[str, Level] = {
     "company": Level.COMPANY,
@@ -147,7 +148,7 @@ def alignment_from_text(text: str) -> Alignment | None:
         identifier = token.group().rstrip(".:,;")
     else:
         identifier = head or remaining
-    return Alignment(id=identifier, kind=kind, type=alignment_type)
+    return checked(Alignment, id=identifier, kind=kind, type=alignment_type)
 
 
 def describe_alignment(alignment: Alignment) -> str:

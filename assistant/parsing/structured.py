@@ -4,11 +4,14 @@ Accepted shapes: a mapping with ``objectives`` (or ``okrs``, ``goals``), a bare 
 objective, or a draft result (``{"okr_set": ...}``). Objectives and key results may be mappings or plain
 text; lists may also be written as mappings keyed by id or title. Unknown keys are ignored, except ones
 that look like a misspelt known key, which are reported.
+
+The models are made with ``assistant.parsing.models.checked``: every value has been checked here, with a
+message naming its line, so pydantic's validation would only repeat it. (``NumberRef`` entries, checked by
+nobody else, are validated.)
 """
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -22,6 +25,7 @@ from assistant.parsing.limits import (
     too_many_key_results,
     too_many_objectives,
 )
+from assistant.parsing.models import checked
 from assistant.parsing.names import (
     ALIGNMENT_KEYS,
     ID_LIKE,
@@ -64,6 +68,8 @@ class Builder:
                 found[canonical] = (key, value)
         if strict:
             for raw, key, _ in unknown:
+                import difflib  # only when a key is unknown
+
                 close = difflib.get_close_matches(normalise_key(raw), list(lookup), n=1, cutoff=0.85)
                 if close and not ID_LIKE.match(raw):
                     raise self.error(f"unknown key '{raw}' in {what}: did you mean '{close[0]}'?", key)
@@ -93,7 +99,7 @@ class Builder:
         if root is None:
             raise ParseError("the document is empty: write at least one objective", line=1, source=self.source)
         if isinstance(root, Seq):
-            return OKRSet(objectives=self.objectives(root))
+            return checked(OKRSet, objectives=self.objectives(root))
         if not isinstance(root, Map):
             raise self.error(
                 f"expected a mapping with 'team', 'period' and 'objectives', or a list of objectives; "
@@ -108,7 +114,7 @@ class Builder:
         if "objectives" not in found.found:
             objective_fields = self.fields(root, OBJECTIVE_KEYS, "the OKR set", strict=False)
             if "title" in objective_fields.found and "key_results" in objective_fields.found:
-                return OKRSet(objectives=[self.objective(root, 0)])
+                return checked(OKRSet, objectives=[self.objective(root, 0)])
             self.fields(root, SET_KEYS, "the OKR set")  # a misspelt 'objectives' is the likely cause
             raise self.error(
                 "no 'objectives' list: write 'objectives:' followed by the objectives, each with a 'title' "
@@ -116,7 +122,7 @@ class Builder:
                 root,
             )
         self.fields(root, SET_KEYS, "the OKR set")
-        okr_set = OKRSet(objectives=self.objectives(found.found["objectives"][1]))
+        okr_set = checked(OKRSet, objectives=self.objectives(found.found["objectives"][1]))
         if "team" in found.found:
             okr_set.team = self.text(found.found["team"][1], "team")
         if "period" in found.found:
@@ -159,7 +165,7 @@ class Builder:
         if key is not None:
             return self._keyed_objective(key, node, what)
         if isinstance(node, Scalar) and isinstance(node.value, str) and node.value.strip():
-            return Objective(title=node.value.strip(), line=node.line)
+            return checked(Objective, title=node.value.strip(), line=node.line)
         if not isinstance(node, Map):
             raise self.error(
                 f"{what} must be a mapping (title, key_results, owner, aligns_to) or its title as text, "
@@ -190,7 +196,7 @@ class Builder:
             title = self.text(values["title"][1], f"{what}'s title", required=True)
         if "id" in values:
             identifier = self.text(values["id"][1], f"{what}'s id") or identifier
-        objective = Objective(title=title or "", id=identifier, line=node.line)
+        objective = checked(Objective, title=title or "", id=identifier, line=node.line)
         if "owner" in values:
             objective.owner = self.owner(values["owner"][1])
         if "rationale" in values:
@@ -216,12 +222,12 @@ class Builder:
         if isinstance(node, Scalar) and isinstance(node.value, str) and node.value.strip():
             title = node.value.strip()
             if is_id:
-                return Objective(title=title, id=label, line=key.line)
-            return Objective(title=f"{label}: {title}", line=key.line)
+                return checked(Objective, title=title, id=label, line=key.line)
+            return checked(Objective, title=f"{label}: {title}", line=key.line)
         if is_id:
             raise self.error(f"objective {label} has no title: write '{label}: <the objective>'", node)
         if isinstance(node, Seq) or (isinstance(node, Scalar) and node.value is None):
-            objective = Objective(title=label, line=key.line)
+            objective = checked(Objective, title=label, line=key.line)
             objective.key_results = self.key_results_of(node, what)
             return objective
         raise self.error(f"{what} must be a mapping or its title as text, got {kind_name(node)}", node)
@@ -246,14 +252,14 @@ class Builder:
     def alignment(self, node: Node, what: str) -> Alignment:
         if isinstance(node, Scalar):
             identifier = self.text(node, f"{what}'s parent id", required=True)
-            return Alignment(id=identifier or "")
+            return checked(Alignment, id=identifier or "")
         if isinstance(node, Seq):
             raise self.error(f"{what} aligns to one parent; give one id, not a list", node)
         assert isinstance(node, Map)
         found = self.fields(node, ALIGNMENT_KEYS, f"{what}'s aligns_to").found
         if "id" not in found:
             raise self.error(f"{what}'s aligns_to needs an 'id' (the parent's id)", node)
-        alignment = Alignment(id=self.text(found["id"][1], "the parent id", required=True) or "")
+        alignment = checked(Alignment, id=self.text(found["id"][1], "the parent id", required=True) or "")
         if "kind" in found:
             value = found["kind"][1]
             kind = fields.parse_kind(self.text(value, "kind") or "")
@@ -287,10 +293,10 @@ class Builder:
             if isinstance(node, Seq):
                 raise self.error(f"{what} must be text or a mapping, got {kind_name(node)}", node)
             if text is None:
-                return KeyResult(text=label, line=key.line)
+                return checked(KeyResult, text=label, line=key.line)
             if ID_LIKE.match(label):
-                return KeyResult(text=text, id=label, line=key.line)
-            return KeyResult(text=f"{label}: {text}", line=key.line)
+                return checked(KeyResult, text=text, id=label, line=key.line)
+            return checked(KeyResult, text=f"{label}: {text}", line=key.line)
         if isinstance(node, Scalar):
             if node.value is None:
                 raise self.error(f"{what} is empty: write the key result, or remove the '-'", node)
@@ -299,7 +305,7 @@ class Builder:
             text = node.value.strip()
             if not text:
                 raise self.error(f"{what} is empty", node)
-            return KeyResult(text=text, line=node.line)
+            return checked(KeyResult, text=text, line=node.line)
         if isinstance(node, Seq):
             raise self.error(
                 f"{what} must be text or a mapping (text, owner, baseline, target, unit, due), got a list; "
@@ -317,13 +323,13 @@ class Builder:
                 if isinstance(value, Scalar) and isinstance(value.value, str | int | float):
                     rest = self.text(value, what) or ""
                     if ID_LIKE.match(raw):
-                        return KeyResult(text=rest, id=raw.strip(), line=node.line)
-                    return KeyResult(text=f"{raw.strip()}: {rest}", line=node.line)
+                        return checked(KeyResult, text=rest, id=raw.strip(), line=node.line)
+                    return checked(KeyResult, text=f"{raw.strip()}: {rest}", line=node.line)
             self.fields(node, KR_KEYS, what)
             raise self.error(f"{what} has no 'text': write the key result itself under 'text'", node)
         self.fields(node, KR_KEYS, what)
         text = self.text(values["text"][1], f"{what}'s text", required=True) or ""
-        kr = KeyResult(text=text, id=identifier, line=node.line)
+        kr = checked(KeyResult, text=text, id=identifier, line=node.line)
         self._kr_fields(kr, values, what)
         return kr
 

@@ -29,6 +29,7 @@ from assistant.parsing.limits import (
     too_many_objectives,
 )
 from assistant.parsing.lines import Label, Line
+from assistant.parsing.models import checked
 from assistant.parsing.outline import promote, promote_unlabelled
 from assistant.parsing.periods import normalise_period
 from assistant.parsing.tables import read_table, roles
@@ -84,7 +85,7 @@ class _Reader:
             raise ParseError(
                 f"no objectives found: {_NO_OBJECTIVE_HINT}", line=first.number if first else 1, source=self.source
             )
-        okr_set = OKRSet(objectives=[draft.model(self.source) for draft in self.objectives])
+        okr_set = checked(OKRSet, objectives=[draft.model(self.source) for draft in self.objectives])
         if not self.document.front_matter:
             self.team = self.team or self.inferred.team
             self.period = self.period or self.inferred.period

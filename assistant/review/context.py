@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
-from assistant.krparse import KRFacts, parse_kr_text
+from assistant.krparse import KRFacts, shared_facts
 from assistant.okr import KeyResult, NumberRole, Objective, OKRSet, Parent
 from assistant.review.language import MentionLike, Reading, meaningful, read
 from assistant.review.lexicon import strip_label
@@ -50,8 +50,9 @@ class Hit(NamedTuple):
 class KRContext:
     """One key result as the rules see it: the item, its path, its reading, and the merged facts."""
 
-    __slots__ = ("baseline", "baseline_only", "binary", "comparator", "direction", "due", "kr", "metric",
-                 "metric_count", "owner", "path", "quantified", "reading", "relative", "target", "text", "unit")
+    __slots__ = ("activity", "baseline", "baseline_only", "binary", "comparator", "direction", "due", "kr",
+                 "metric", "metric_count", "owner", "path", "phrases", "quantified", "quoted", "reading",
+                 "relative", "target", "text", "unit")
 
     def __init__(self, kr: KeyResult, path: str, text: str, reading: Reading, facts: KRFacts,
                  owner: str | None, mentions: Sequence[MentionLike]) -> None:
@@ -62,20 +63,36 @@ class KRContext:
         self.owner = owner  # the KR's owner, else its objective's
         self.metric = kr.metric or facts.metric
         self.direction = kr.direction or reading.verb_direction() or facts.direction
-        self.baseline = kr.baseline if kr.baseline is not None else _unless_name(facts.baseline, facts.numbers, mentions)
-        self.target = kr.target if kr.target is not None else _unless_name(facts.target, facts.numbers, mentions)
+        numbers = facts.numbers
+        named = len(mentions) != len(numbers)  # some numbers are parts of names ("SOC 2")
+        baseline = kr.baseline
+        if baseline is None:
+            baseline = _unless_name(facts.baseline, numbers, mentions) if named else facts.baseline
+        self.baseline = baseline
+        target = kr.target
+        if target is None:
+            target = _unless_name(facts.target, numbers, mentions) if named else facts.target
+        self.target = target
         self.unit = kr.unit or facts.unit
         self.due = kr.due or facts.due
         self.relative = facts.relative
         self.comparator = facts.comparator
         self.metric_count = facts.metric_count
         # numbers are written, but all of them are baselines ("from 2%")
-        self.baseline_only = (self.target is None and bool(mentions)
-                              and all(m.role is NumberRole.BASELINE for m in mentions))
+        self.baseline_only = (target is None and bool(mentions)
+                              and all(m.role is _BASELINE for m in mentions))
         # a number, a target, a relative change or a participation share gives the KR a value to grade
-        self.quantified = (reading.numbered or self.target is not None or reading.relative_word
+        self.quantified = (bool(reading.quantities) or target is not None or reading.relative_word
                            or reading.participation)
-        self.binary: bool | None = None  # memo of rules_kr.is_binary
+        # memos of what several rules ask: rules_kr.is_binary, rules_kr.is_activity, suggest.quote(text), and
+        # suggest's (object phrase, metric phrase)
+        self.binary: bool | None = None
+        self.activity: bool | None = None
+        self.quoted: str | None = None
+        self.phrases: tuple[str | None, str | None] | None = None
+
+
+_BASELINE = NumberRole.BASELINE
 
 
 class ObjectiveContext:
@@ -131,7 +148,7 @@ def build_env(okr_set: OKRSet, policy: Policy, known_parents: Sequence[Parent] |
 def read_kr(kr: KeyResult, path: str, period: str | None, objective_owner: str | None = None) -> KRContext:
     """Merge ``kr``'s given fields with what its text says."""
     text = strip_label(kr.text)
-    facts = parse_kr_text(text, period=period)
+    facts = shared_facts(text, period)
     mentions = meaningful(text, facts.numbers)
     reading = read(text, mentions, placeholder=facts.placeholder)
     return KRContext(kr, path, text, reading, facts, kr.owner or objective_owner or None, mentions)

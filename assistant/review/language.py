@@ -17,6 +17,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
+from assistant.krtext.patterns import LazyPattern
 from assistant.okr import Direction, NumberRole
 from assistant.review import lexicon as lx
 
@@ -32,8 +33,8 @@ _RATING_UNITS = lx.words("pts point points stars star rating score x nps")
 _COMPOUND_HEADS = lx.METRIC_NOUNS | lx.words("volume duration success quality completion frequency coverage")
 _RELATIVE_WORDS = lx.words("double triple quadruple halve doubling tripling halving")
 _JOINTS = (" and ", "&", ";", " plus ", " as well as ", " while ", ", ")
-_BETWEEN_RE = re.compile(r"\bbetween\s+\S+\s+and\s+", re.IGNORECASE)
-_SPLIT_RE = re.compile(
+_BETWEEN_RE = LazyPattern(r"\bbetween\s+\S+\s+and\s+", re.IGNORECASE)
+_SPLIT_RE = LazyPattern(
     r"\s+(?:and|&|plus|as well as|and also)\s+|\s*;\s*"
     r"|,?\s+while\s+(?=(?:reduc|increas|grow|improv|cut|rais|lower|doubl|halv|decreas|boost))",
     re.IGNORECASE,
@@ -75,7 +76,7 @@ class Reading:
     ``okr review`` must start fast.)
     """
 
-    __slots__ = ("completed_verb", "completion", "head", "lead", "lead_index", "lower", "participation",
+    __slots__ = ("_starts", "completed_verb", "completion", "head", "lead", "lead_index", "lower", "participation",
                  "placeholder", "quantities", "relative_word", "slot", "slot_end", "subject_output", "text",
                  "words", "wordset")
 
@@ -96,6 +97,14 @@ class Reading:
         self.subject_output = False  # subject counts work products ("12 posts published")
         self.completion = False  # a state phrase or a completed participle ("app launched", "is live")
         self.completed_verb: str | None = None  # base form of that participle ("launch")
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        """Where each of ``words`` starts in ``lower``."""
+        if self._starts is None:
+            self._starts = _starts(self.lower, self.words)
+        return self._starts
 
     @property
     def has_outcome_measure(self) -> bool:
@@ -123,7 +132,7 @@ class Reading:
         if self.lead is None:
             return ""
         source = self.text if len(self.text) == len(self.lower) else self.lower
-        spans = [m.start() for m in _TOKEN_RE.finditer(self.lower)]
+        spans = self.starts
         begin = spans[self.lead_index + 1] if self.lead_index + 1 < len(spans) else len(source)
         stop = spans[self.slot_end] if self.slot_end < len(spans) else len(source)
         return source[begin:stop].strip()
@@ -139,13 +148,31 @@ class Reading:
 
     def verb_direction(self) -> Direction | None:
         if self.lead in lx.INCREASE_VERBS:
-            return Direction.INCREASE
+            return _INCREASE
         if self.lead in lx.DECREASE_VERBS:
-            return Direction.DECREASE
+            return _DECREASE
         return None
 
 
+_INCREASE, _DECREASE = Direction.INCREASE, Direction.DECREASE
 _TOKEN_RE = re.compile(r"[a-z][a-z0-9'&]*(?:-[a-z0-9]+)*|[$€£]?\d[\d,.]*[%kmb]?")
+
+
+def _starts(lower: str, words: list[str]) -> list[int]:
+    """The offset of each ``_TOKEN_RE`` match ``words`` in ``lower``, found without matching again.
+
+    Every character that can begin a word (a letter, a digit, a currency sign before a digit) begins a match, so
+    no word can occur between the end of one match and the start of the next: the first occurrence after the
+    previous word is the word.
+    """
+    out: list[int] = []
+    find = lower.find
+    pos = 0
+    for w in words:
+        pos = find(w, pos)
+        out.append(pos)
+        pos += len(w)
+    return out
 _ARTICLES = lx.words("the a an our all new")
 
 
@@ -219,7 +246,7 @@ def read(text: str, mentions: Sequence[MentionLike], *, placeholder: bool = Fals
         r.slot_end = end
         r.slot = [w for w in words[r.lead_index + 1 : end] if w[0].isalpha()]
         r.head = _head(r.slot)
-    starts = [t.start() for t in _TOKEN_RE.finditer(lower)] if mentions else []
+    starts = r.starts if mentions else []
     for m in mentions:
         idx = min(bisect_left(starts, m.start), len(words) - 1)
         unit = (m.unit or "").lower() or None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.krtext.patterns import LazyPattern
+
 
 def words(text: str) -> frozenset[str]:
     """The whitespace-separated words of ``text``, as a set."""
@@ -195,7 +197,7 @@ def _verb_table() -> dict[str, str]:
 VERB_FORMS: dict[str, str] = _verb_table()
 
 TOKEN_RE = re.compile(r"[a-z][a-z0-9'&]*(?:-[a-z0-9]+)*|\d[\d,.]*")
-LABEL_RE = re.compile(
+LABEL_RE = LazyPattern(
     r"^\s*(?:[-*•+]\s*)?(?:(?:kr|key\s+result|o|objective)\s*#?\d+(?:\.\d+)*\s*[:.)\-–—]\s*|\d+(?:\.\d+)*[.)]\s+)",
     re.IGNORECASE,
 )

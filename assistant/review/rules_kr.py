@@ -24,15 +24,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.krtext.patterns import LazyPattern
 from assistant.okr import Direction
 from assistant.review import lexicon as lx
 from assistant.review.context import Env, Hit, KRContext
 from assistant.review.language import is_name_number, segments
-from assistant.review.suggest import fmt_number, kr_rewrite, outcome_rewrite, quote
+from assistant.review.suggest import fmt_number, kr_rewrite, outcome_rewrite, quote, quoted
 
 KRRule = Callable[[KRContext, Env], Hit | None]
 
-_DIGIT_RE = re.compile(r"\d")
+_DIGIT_RE = LazyPattern(r"\d")
 _ACHIEVE_VERBS = lx.words("achieve reach attain obtain earn pass complete get secure land")
 
 
@@ -60,6 +61,12 @@ def _binary(k: KRContext) -> bool:
 
 def is_activity(k: KRContext) -> bool:
     """A task or output posing as an outcome (see the module docstring)."""
+    if k.activity is None:
+        k.activity = _activity(k)
+    return k.activity
+
+
+def _activity(k: KRContext) -> bool:
     r = k.reading
     if r.participation:
         return False
@@ -75,6 +82,8 @@ def is_activity(k: KRContext) -> bool:
         # a metric and target given as fields ("metric: weekly active users, target: 500") are an outcome too
         return not (k.kr.metric and k.kr.target is not None)
     if r.lead in lx.OUTCOME_VERBS:
+        if r.lead in lx.DECREASE_VERBS:
+            return False  # fewer of something ("reduce on-call pages per week") is an effect, not output
         return r.object_is_output and not r.has_outcome_measure
     return False
 
@@ -84,7 +93,7 @@ def not_measurable(k: KRContext, env: Env) -> Hit | None:
     if k.quantified or r.placeholder or is_binary(k) or r.names_metric or k.kr.metric:
         return None
     msg = (
-        f"{quote(k.text)} names no number and no metric, so nobody can tell at the end of the period whether it "
+        f"{quoted(k)} names no number and no metric, so nobody can tell at the end of the period whether it "
         "was achieved. Name the metric that shows success, its current value and the value to reach."
     )
     return Hit(k.path, msg, kr_rewrite(k, env))
@@ -96,15 +105,15 @@ def no_target(k: KRContext, env: Env) -> Hit | None:
         return None
     if r.placeholder:
         msg = (
-            f"{quote(k.text)} has a placeholder where the target should be. Replace it with the number you "
+            f"{quoted(k)} has a placeholder where the target should be. Replace it with the number you "
             "commit to, and write the current value next to it."
         )
     elif k.baseline_only:
-        msg = f"{quote(k.text)} gives a starting value but no target. Add the value to reach by the deadline."
+        msg = f"{quoted(k)} gives a starting value but no target. Add the value to reach by the deadline."
     elif not k.quantified and (r.names_metric or k.kr.metric):
         metric = k.metric or next((w for w in r.words if w in lx.METRIC_NOUNS), "the metric")
         msg = (
-            f"{quote(k.text)} names a metric ({metric}) but no target. Add the value to reach by the deadline, "
+            f"{quoted(k)} names a metric ({metric}) but no target. Add the value to reach by the deadline, "
             "and where it stands today (\"from X to Y\")."
         )
     else:
@@ -119,19 +128,19 @@ def activity(k: KRContext, env: Env) -> Hit | None:
     lead = r.lead or r.completed_verb or "do"
     if lead in ("hire", "recruit"):
         msg = (
-            f"{quote(k.text)} is an input: hiring adds capacity but is not the result. Measure what the new people "
+            f"{quoted(k)} is an input: hiring adds capacity but is not the result. Measure what the new people "
             "should change (pipeline, revenue, resolution time, release frequency) and keep the hiring plan as "
             "an initiative behind that key result."
         )
     elif r.numbered:
         counted = next((q.noun for q in r.quantities if q.output and q.noun), None) or "output"
         msg = (
-            f"{quote(k.text)} counts output ({counted}) rather than the effect it should have. Ask what changes "
+            f"{quoted(k)} counts output ({counted}) rather than the effect it should have. Ask what changes "
             "for customers or the business when this work is done, measure that, and keep this as an initiative."
         )
     else:
         msg = (
-            f"{quote(k.text)} describes a task (\"{lead}\"), not the result it should produce. Measure the "
+            f"{quoted(k)} describes a task (\"{lead}\"), not the result it should produce. Measure the "
             "change it is meant to cause (users, revenue, time saved, quality) and keep the task as an initiative."
         )
     return Hit(k.path, msg, outcome_rewrite(k, env))
@@ -141,7 +150,7 @@ def binary(k: KRContext, env: Env) -> Hit | None:
     if not is_binary(k):
         return None
     msg = (
-        f"{quote(k.text)} is either done or not done, so it shows no progress during the period and says nothing "
+        f"{quoted(k)} is either done or not done, so it shows no progress during the period and says nothing "
         "about whether it worked. Add the number that shows success (adoption, users, quality, savings)."
     )
     return Hit(k.path, msg, outcome_rewrite(k, env))
@@ -155,7 +164,7 @@ def vague(k: KRContext, env: Env) -> Hit | None:
     if word is None:
         return None
     msg = (
-        f"{quote(k.text)} says \"{word}\" without saying how much, so any change would count. Replace it with a "
+        f"{quoted(k)} says \"{word}\" without saying how much, so any change would count. Replace it with a "
         "metric and the values to move it between (\"from X to Y\")."
     )
     return Hit(k.path, msg, kr_rewrite(k, env))
@@ -165,12 +174,12 @@ def compound(k: KRContext, env: Env) -> Hit | None:
     parts = compound_parts(k)
     if parts is None:
         return None
-    quoted = " and ".join(quote(p, 90) for p in parts)
+    each = " and ".join(quote(p, 90) for p in parts)
     msg = (
-        f"{quote(k.text)} bundles {len(parts)} results that can move independently, so it cannot be graded as one. "
+        f"{quoted(k)} bundles {len(parts)} results that can move independently, so it cannot be graded as one. "
         "Split it into separate key results, or keep the one that matters most."
     )
-    return Hit(k.path, msg, f"Split into {len(parts)} key results: {quoted}")
+    return Hit(k.path, msg, f"Split into {len(parts)} key results: {each}")
 
 
 def compound_parts(k: KRContext) -> list[str] | None:
@@ -216,7 +225,7 @@ def wrong_direction(k: KRContext, env: Env) -> Hit | None:
     b, t = fmt_number(k.baseline, k.unit, ""), fmt_number(k.target, k.unit, "")
     verb = "Reduce" if flip is Direction.DECREASE else "Increase"
     msg = (
-        f"{quote(k.text)} asks for {said}, but its target ({t}) is {side} its baseline ({b}). Swap the numbers if "
+        f"{quoted(k)} asks for {said}, but its target ({t}) is {side} its baseline ({b}). Swap the numbers if "
         f"they are reversed, or change the verb to \"{verb}\" if that is the intent."
     )
     return Hit(k.path, msg, kr_rewrite(k, env, direction=flip))
@@ -226,7 +235,7 @@ def no_deadline(k: KRContext, env: Env) -> Hit | None:
     if k.due or env.period:
         return None
     msg = (
-        f"{quote(k.text)} has no deadline and the set names no period, so it never becomes late. Add a date "
+        f"{quoted(k)} has no deadline and the set names no period, so it never becomes late. Add a date "
         "(\"by 2027-03-31\") or give the whole set a period (\"period: 2027-Q1\")."
     )
     return Hit(k.path, msg, f"{k.text.rstrip(' .')} by <deadline, e.g. 2027-03-31>")
@@ -238,7 +247,7 @@ def no_baseline(k: KRContext, env: Env) -> Hit | None:
     if is_activity(k):
         return None  # "Publish 12 posts" needs an outcome first; a starting count of posts would not help
     msg = (
-        f"{quote(k.text)} has a target but no starting value, so progress cannot be judged. Write \"from <current "
+        f"{quoted(k)} has a target but no starting value, so progress cannot be judged. Write \"from <current "
         "value> to <target>\"; if today's value is unknown, measuring it is the first step."
     )
     return Hit(k.path, msg, kr_rewrite(k, env))
@@ -250,21 +259,23 @@ def no_owner(k: KRContext, env: Env) -> Hit | None:
         return None
     if owner:
         msg = (
-            f"{quote(k.text)} is owned by {owner!r}, a group. Name the one person who watches the number and raises "
+            f"{quoted(k)} is owned by {owner!r}, a group. Name the one person who watches the number and raises "
             "the alarm when it drifts (\"owner:\"); the group can stay on as contributors."
         )
     else:
         msg = (
-            f"{quote(k.text)} has no owner. Name the one person accountable for moving it (\"owner:\"), even when "
+            f"{quoted(k)} has no owner. Name the one person accountable for moving it (\"owner:\"), even when "
             "a team does the work."
         )
     return Hit(k.path, msg, None)
 
 
-_OWNER_RE = re.compile(r"\(?\bowner\s*[:=-]\s*([^.;()]+)", re.IGNORECASE)
+_OWNER_RE = LazyPattern(r"\(?\bowner\s*[:=-]\s*([^.;()]+)", re.IGNORECASE)
 
 
 def _owner_in_text(text: str) -> str | None:
+    if "owner" not in text.lower():
+        return None  # what the pattern needs: the word in ASCII letters of either case, nothing else folds to it
     m = _OWNER_RE.search(text)
     return m.group(1).strip() if m else None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from assistant.krtext.patterns import LazyPattern
 from assistant.okr import Direction
 from assistant.review import lexicon as lx
 
@@ -25,8 +26,8 @@ _VERB = {
 _CURRENCY = {"$": "$", "usd": "$", "dollars": "$", "€": "€", "eur": "€", "euros": "€", "£": "£", "gbp": "£"}
 _QUARTER_END = {"1": "03-31", "2": "06-30", "3": "09-30", "4": "12-31"}
 _HALF_END = {"1": "06-30", "2": "12-31"}
-_LEADING_QUANTITY = re.compile(r"^(?:(?:at least|up to|over|more than|[$€£]?\d[\d,.]*[%kmb]?\+?)\s+)+", re.IGNORECASE)
-_TRAILING_DEADLINE = re.compile(
+_LEADING_QUANTITY = LazyPattern(r"^(?:(?:at least|up to|over|more than|[$€£]?\d[\d,.]*[%kmb]?\+?)\s+)+", re.IGNORECASE)
+_TRAILING_DEADLINE = LazyPattern(
     r"\s*(?:,\s*)?\b(?:by|before|until|in|within|during|end of)\b\s+(?:the\s+)?(?:end\s+of\s+)?"
     r"(?:q[1-4]|h[12]|\d{4}|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d+\s+(?:days|weeks|months))\b.*$",
     re.IGNORECASE,
@@ -114,6 +115,18 @@ def fmt_number(value: float | None, unit: str | None, placeholder: str) -> str:
 
 def object_phrase(k: KRContext) -> str | None:
     """The thing the lead verb acts on, without counts and deadline: "12 blog posts by June" -> "blog posts"."""
+    return _phrases(k)[0]
+
+
+def _phrases(k: KRContext) -> tuple[str | None, str]:
+    """``(object phrase, metric phrase)`` of ``k``, worked out once: several rules' rewrites use them."""
+    if k.phrases is None:
+        obj = _object_phrase(k)
+        k.phrases = (obj, _metric_phrase(k, obj))
+    return k.phrases  # type: ignore[return-value]
+
+
+def _object_phrase(k: KRContext) -> str | None:
     r = k.reading
     if r.lead is None or not r.slot_text:
         return None
@@ -127,12 +140,15 @@ def metric_phrase(k: KRContext) -> str:
 
     "Improve onboarding" names no metric, so the rewrite asks for one: "<onboarding metric, e.g. completion rate>".
     """
+    return _phrases(k)[1]
+
+
+def _metric_phrase(k: KRContext, obj: str | None) -> str:
     r = k.reading
     if k.kr.metric:
         return k.kr.metric
     if k.metric and (k.quantified or r.names_metric):
         return k.metric
-    obj = object_phrase(k)
     if obj and r.names_metric:
         return obj
     if not obj:
@@ -191,6 +207,13 @@ def shorten_title(title: str, max_words: int) -> str | None:
     head = title[: m.start()].strip(" ,.;:")
     n = len(head.split())
     return head if 3 <= n <= max_words else None
+
+
+def quoted(k: KRContext) -> str:
+    """``quote(k.text)``, worked out once per key result (most findings start with it)."""
+    if k.quoted is None:
+        k.quoted = quote(k.text)
+    return k.quoted
 
 
 def quote(text: str, limit: int = 70) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant.okr import Finding, OKRSet, Parent, Report, Severity
+from assistant.okr import Finding, ObjectiveVerdict, OKRSet, Parent, Report, Severity, Verdict
 from assistant.review import rules_kr, rules_objective, rules_set
 from assistant.review.catalogue import CATALOGUE
 from assistant.review.context import Env, build_env, trusted
@@ -49,11 +49,10 @@ def review(okr_set: OKRSet, *, policy: Policy | None = None, known_parents: Sequ
     counts = tally(findings)
     objectives = verdicts(env, counts)
     value = score(env, counts)
-    report = Report.model_construct(
-        score=value, profile=env.policy.name, findings=findings, objectives=objectives, summary=""
-    )
-    report.summary = summarize(report)
-    return report
+    profile = env.policy.name
+    summary = _summary(value, profile, findings, objectives)
+    return trusted(Report, {"score": value, "profile": profile, "findings": findings, "objectives": objectives,
+                            "summary": summary})
 
 
 def _run(env: Env) -> list[Finding]:
@@ -63,6 +62,7 @@ def _run(env: Env) -> list[Finding]:
     kr_rules = [(rid, fn, sev) for rid, fn in rules_kr.RULES.items() if (sev := severity(rid)) is not None]
 
     findings: list[Finding] = []
+    append = findings.append
     late: list[Finding] = []  # set rules that point at an item (duplicates): placed with that item below
     for rid, set_fn, sev in set_rules:
         for hit in set_fn(env):
@@ -75,39 +75,69 @@ def _run(env: Env) -> list[Finding]:
         for rid, obj_fn, sev in obj_rules:
             found = obj_fn(o, env)
             if found is not None:
-                findings.append(_finding(rid, sev, found.path, found.message, found.suggestion))
+                append(_finding(rid, sev, found.path, found.message, found.suggestion))
         for k in o.key_results:
             start = len(findings)
             for rid, kr_fn, sev in kr_rules:
                 found = kr_fn(k, env)
                 if found is not None:
-                    findings.append(_finding(rid, sev, found.path, found.message, found.suggestion))
-            extra = by_path.get(k.path)
-            if extra:
-                findings[start:] = sorted(findings[start:] + extra, key=lambda f: _ORDER.get(f.rule, 99))
+                    append(_finding(rid, sev, found.path, found.message, found.suggestion))
+            if by_path:
+                extra = by_path.get(k.path)
+                if extra:
+                    findings[start:] = sorted(findings[start:] + extra, key=lambda f: _ORDER.get(f.rule, 99))
     return findings
 
 
+_new = object.__new__
+_setattr = object.__setattr__
+_FINDING_FIELDS = frozenset(("rule", "severity", "path", "message", "suggestion", "source"))
+
+
 def _finding(rule: str, severity: Severity, path: str, message: str, suggestion: str | None) -> Finding:
-    values: dict[str, object] = {"rule": rule, "severity": severity, "path": path, "message": message, "suggestion": suggestion,
-              "source": "rules"}
-    return trusted(Finding, values)
+    """``trusted(Finding, ...)``, spelled out: it runs for every finding of every review."""
+    finding: Finding = _new(Finding)
+    _setattr(finding, "__dict__", {"rule": rule, "severity": severity, "path": path, "message": message,
+                                   "suggestion": suggestion, "source": "rules"})
+    _setattr(finding, "__pydantic_fields_set__", set(_FINDING_FIELDS))
+    _setattr(finding, "__pydantic_extra__", None)
+    _setattr(finding, "__pydantic_private__", None)
+    return finding
+
+
+_ERROR, _WARNING = Severity.ERROR, Severity.WARNING
+_FAIL, _WEAK = Verdict.FAIL, Verdict.WEAK
 
 
 def summarize(report: Report) -> str:
     """One line for people: score, counts, and the items that need work."""
-    errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
-    warnings = sum(1 for f in report.findings if f.severity is Severity.WARNING)
-    infos = len(report.findings) - errors - warnings
-    n_obj = len(report.objectives)
-    krs = [k for o in report.objectives for k in o.key_results]
-    failing = sum(1 for k in krs if k.verdict.value == "fail")
-    weak = sum(1 for k in krs if k.verdict.value == "weak")
-    head = f"Score {report.score}/100 ({report.profile} profile)"
-    size = f"{n_obj} objective{'s' if n_obj != 1 else ''}, {len(krs)} key result{'s' if len(krs) != 1 else ''}"
+    return _summary(report.score, report.profile, report.findings, report.objectives)
+
+
+def _summary(score: int, profile: str, findings: Sequence[Finding], objectives: Sequence[ObjectiveVerdict]) -> str:
+    errors = warnings = 0
+    for f in findings:
+        severity = f.severity
+        if severity is _ERROR:
+            errors += 1
+        elif severity is _WARNING:
+            warnings += 1
+    infos = len(findings) - errors - warnings
+    n_obj = len(objectives)
+    n_krs = failing = weak = 0
+    for o in objectives:
+        for k in o.key_results:
+            n_krs += 1
+            verdict = k.verdict
+            if verdict is _FAIL:
+                failing += 1
+            elif verdict is _WEAK:
+                weak += 1
+    head = f"Score {score}/100 ({profile} profile)"
+    size = f"{n_obj} objective{'s' if n_obj != 1 else ''}, {n_krs} key result{'s' if n_krs != 1 else ''}"
     counts = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}, {infos} note{'s' if infos != 1 else ''}"
     if errors == 0 and warnings == 0:
-        verdict = "ready to publish"
+        verdict_text = "ready to publish"
     else:
-        verdict = f"{failing} key result{'s' if failing != 1 else ''} failing, {weak} weak"
-    return f"{head}: {size}; {counts}; {verdict}."
+        verdict_text = f"{failing} key result{'s' if failing != 1 else ''} failing, {weak} weak"
+    return f"{head}: {size}; {counts}; {verdict_text}."

@@ -117,6 +117,8 @@ def test_long_passages_are_read_in_order() -> None:
         ("Grow ARR from $4.2M to $6M (+43%)", ["baseline", "target", "other"]),
         ("Increase signups to 500 and reduce churn from 5% to 3%", ["target", "baseline", "target"]),
         ("Host 4 webinars", ["target"]),
+        ("Raise activation within 14 days from 54% to 61%", ["other", "baseline", "target"]),
+        ("Reduce time to resolve from 20 to within 14 days", ["baseline", "target"]),
     ],
 )
 def test_roles(text: str, roles: list[str]) -> None:
@@ -153,3 +155,9 @@ def test_any_text_is_read_consistently(text: str, period: str | None) -> None:
     assert [(m.raw, m.value, m.unit) for m in numbers_in(text)] == [(m.raw, m.value, m.unit) for m in facts.numbers]
     assert facts.metric is None or facts.metric in text
     assert facts.metric_count >= (1 if facts.metric else 0)
+
+
+def test_a_window_in_the_metric_is_not_the_target() -> None:
+    facts = parse_kr_text("Increase the share of teams activated within 14 days from 54% to 61%")
+    assert (facts.baseline, facts.target, facts.unit) == (54.0, 61.0, "%")
+    assert facts.metric == "share of teams activated"

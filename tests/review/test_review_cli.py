@@ -388,3 +388,17 @@ def test_rules_unknown_id() -> None:
     err = done.stderr.decode()
     assert done.returncode != 0 and "Traceback" not in err
     assert "okr rules" in err
+
+
+def test_profile_and_policy_file_from_the_environment(tmp_path: Path) -> None:
+    path = tmp_path / "one.yaml"
+    path.write_text(SOUND.split("  - title: Win the trust")[0], encoding="utf-8")
+    lenient = run_okr("review", str(path), "--format", "json", env={"OKR_PROFILE": "lenient"})
+    assert lenient.returncode == 0, lenient.stdout
+    assert json.loads(lenient.stdout)["profile"] == "lenient"
+    policy = tmp_path / "policy.toml"
+    policy.write_text('profile = "lenient"\nname = "team"\n', encoding="utf-8")
+    from_file = run_okr("review", str(path), "--format", "json", env={"OKR_POLICY_FILE": str(policy)})
+    assert json.loads(from_file.stdout)["profile"] == "team"
+    unknown = run_okr("review", str(path), env={"OKR_PROFILE": "nosuch"})
+    assert unknown.returncode == 2 and b"nosuch" in unknown.stderr

@@ -9,7 +9,7 @@ import yaml
 from review_helpers import one_kr_set
 
 from assistant.okr import KeyResult, Objective, OKRSet, Report, Severity, Verdict
-from assistant.policy import get_policy
+from assistant.policy import PROFILES, Policy, get_policy
 from assistant.review import render_report, review
 from assistant.review.scoring import score, tally, verdicts
 
@@ -198,3 +198,10 @@ def test_fast_built_models_equal_validated_ones() -> None:
                                          key_results=[KeyResultVerdict(path="p", text="t", verdict=Verdict.PASS)])
     report = review(one_kr_set("Publish 12 blog posts"))
     assert Report.model_validate_json(report.model_dump_json()) == report
+
+
+@pytest.mark.parametrize("name", sorted(PROFILES))
+def test_built_in_profiles_are_valid_policies(name: str) -> None:
+    built_in = PROFILES[name]  # made without validation, for start-up time
+    assert Policy.model_validate(built_in.model_dump()) == built_in
+    assert get_policy(name) == built_in and get_policy(name) is not built_in

@@ -69,6 +69,9 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Double weekly active users", set(), {"kr-not-measurable", "kr-no-target", "kr-vague"}),
     ("Increase NPS by 10 points", set(), {"kr-no-target", "kr-not-measurable"}),
     ("Significantly improve retention to 90%", set(), {"kr-vague", "kr-not-measurable"}),
+    ("Reduce on-call pages per week from 23 to 10", set(), {"kr-activity", "kr-wrong-direction", *MEASURE}),
+    ("Cut blog posts published without review from 12 to 2", set(), {"kr-activity"}),
+    ("Raise activation within 14 days from 54% to 61%", set(), {"kr-wrong-direction", "kr-no-baseline", *MEASURE}),
     (
         "As part of our broader commitment to customer success across all regions, increase the share of "
         "enterprise accounts that renew their annual contract on time from 82% to 90% by the end of the period, "
