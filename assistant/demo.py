@@ -90,8 +90,15 @@ def prepare(store: KnowledgeStore, sample: Path) -> None:
 
 
 def _progress(event: DraftEvent) -> None:
-    if event.kind != "result":
-        click.echo(f"  {event.message}", err=True)
+    """Progress to stderr; each objective in full as soon as it is drafted (the whole draft follows on stdout)."""
+    if event.kind == "result":
+        return
+    if event.kind == "objective" and event.objective is not None:
+        click.echo(f"  Objective {(event.index or 0) + 1}: {event.objective.title}", err=True)
+        for kr in event.objective.key_results:
+            click.echo(f"    - {kr.text}", err=True)
+        return
+    click.echo(f"  {event.message}", err=True)
 
 
 if __name__ == "__main__":

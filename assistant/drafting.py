@@ -21,7 +21,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from assistant.draft.assemble import Inputs, assemble, without_numbers
-from assistant.draft.context import ParentContext, PassageBook, retrieve_passages, select_parents
+from assistant.draft.context import ParentContext, PassageBook, focus_plan, retrieve_passages, select_parents
 from assistant.draft.period import next_quarter, period_end
 from assistant.draft.prompts import objective_message, repair_message, system_message
 from assistant.draft.provenance import request_numbers
@@ -120,16 +120,18 @@ def draft_okrs(
         given=request_numbers([request.mission, *request.focus, request.capacity or ""]),
         request_text=" ".join([request.team, request.mission, *request.focus]),
     )
-    system = system_message(policy)
+    schema = objective_schema(policy.key_results.min, policy.key_results.max)
+    system = system_message(policy, schema)
     chain = _Chain(llm=llm, policy=policy, recorder=recorder, emit=emit, known=known, inputs=inputs,
-                   repair_rounds=repair_rounds, request=request, system=system, deadline=deadline)
+                   repair_rounds=repair_rounds, deadline=deadline)
     drafted: list[Objective] = []
+    focuses = focus_plan(request, contexts, count)
     for index in range(count):
         context = contexts[index % len(contexts)]
         emit(DraftEvent(kind="step", index=index,
                         message=f"Objective {index + 1}/{count}: drafting for parent {context.parent.id}"))
         user = objective_message(request, period=period, deadline=deadline, number=index + 1, total=count,
-                                 context=context, drafted=drafted)
+                                 context=context, contexts=contexts, drafted=drafted, focus=focuses[index])
         try:
             objective = chain.objective(index, [system, user], context, drafted)
         except LLMError as exc:
@@ -167,11 +169,8 @@ class _Chain:
     """One draft's model calls: generate an objective, check it, repair it."""
 
     def __init__(self, *, llm: ChatBackend, policy: Policy, recorder: TraceRecorder, emit: EventHandler,
-                 known: Sequence[Parent], inputs: Inputs, repair_rounds: int, request: DraftRequest,
-                 system: Message, deadline: str) -> None:
+                 known: Sequence[Parent], inputs: Inputs, repair_rounds: int, deadline: str) -> None:
         self.llm = llm
-        self.request = request
-        self.system = system
         self.deadline = deadline
         self.policy = policy
         self.recorder = recorder
@@ -184,12 +183,20 @@ class _Chain:
     def objective(self, index: int, messages: list[Message], context: ParentContext,
                   drafted: Sequence[Objective]) -> Objective:
         name = f"objective {index + 1}"
-        value = self._generate(name, messages, self.schema, OBJECTIVE_MAX_TOKENS)
+        value, reply = self._generate(name, messages, self.schema, OBJECTIVE_MAX_TOKENS)
+        # repairs continue this conversation: the local model's prompt cache already holds all of it
+        conversation = [*messages, Message(role="assistant", content=reply)]
         assembled = assemble(value, context, self.inputs)
         self._note(name, assembled.notes)
+        warned: set[tuple[str, str]] = set()
         for round_number in range(1, self.repair_rounds + 1):
             with self.recorder.step(f"{name}: validation") as step:
                 problems = self.problems(index, assembled.objective, drafted, context)
+                # a warning the model could not fix once (a repeat, mostly) it does not fix on a second try
+                # either, in our runs; errors always go back
+                problems = [p for p in problems
+                            if p.severity is Severity.ERROR or (p.rule, p.path) not in warned]
+                warned.update((p.rule, p.path) for p in problems if p.severity is not Severity.ERROR)
                 step.detail = f"{len(problems)} to repair"
             if not problems:
                 break
@@ -198,43 +205,46 @@ class _Chain:
                 message=f"Objective {index + 1}: repair round {round_number} for "
                         + "; ".join(sorted({p.rule for p in problems})),
             ))
-            value = self.repair(index, round_number, value, assembled.objective, problems, context)
+            value = self.repair(index, round_number, value, assembled.objective, problems, conversation)
             assembled = assemble(value, context, self.inputs)
             self._note(f"{name}: repair {round_number}", assembled.notes)
             self.recorder.trace.repair_rounds += 1
         return assembled.objective
 
     def repair(self, index: int, round_number: int, value: DraftedObjective, objective: Objective,
-               problems: Sequence[Finding], context: ParentContext) -> DraftedObjective:
+               problems: Sequence[Finding], conversation: list[Message]) -> DraftedObjective:
         """``value`` with each rejected part rewritten by the model: the title, and each failing key result.
 
-        One small call per part (a short prompt, a one-line answer) instead of regenerating the objective:
-        a small model asked to redo the whole objective tends to repeat it word for word.
+        One small call per part (a short question after ``conversation``, the objective's prompt and reply; a
+        one-line answer) instead of regenerating the objective: a small model asked to redo the whole
+        objective tends to repeat it word for word.
         """
         repaired = value.model_copy(deep=True)
         by_part: dict[int | None, list[Finding]] = {}
         for finding in problems:
             match = _KR_INDEX.search(finding.path)
             by_part.setdefault(int(match.group(1)) if match else None, []).append(finding)
-        label_of = {p.chunk_id: p for p in context.passages}
         for part, findings in by_part.items():
             kind = "title" if part is None else "key result"
             text = objective.title if part is None else objective.key_results[part].text
-            cited = [] if part is None else [label_of[c] for c in objective.key_results[part].sources
-                                             if c in label_of]
             message = repair_message(
-                kind, text, findings, round_number=round_number, request=self.request, context=context,
-                objective=objective, cited=cited, deadline=self.deadline, policy=self.policy,
+                kind, text, findings, round_number=round_number, deadline=self.deadline, policy=self.policy,
             )
             name = f"objective {index + 1}: repair {round_number}: {kind}" + ("" if part is None else f" {part + 1}")
             schema: type[BaseModel] = RepairedTitle if part is None else RepairedKeyResult
             try:
-                answer = self._generate(name, [self.system, message], schema, REPAIR_MAX_TOKENS)
+                answer, _ = self._generate(name, [*conversation, message], schema, REPAIR_MAX_TOKENS)
             except StructuredOutputError as exc:
                 # keep the last valid version of this part: its findings are reported, the draft stays whole
                 self._note(name, [f"no valid output after {exc.attempts} attempts; kept the previous text"])
                 continue
             if isinstance(answer, RepairedTitle):
+                words = len(answer.title.split())
+                if words > self.policy.objective_max_words:
+                    # a small model sometimes rambles on (restating the parent, the key results, the request)
+                    self._note(name, [f"the new title has {words} words (most: {self.policy.objective_max_words}); "
+                                      "kept the previous text"])
+                    continue
                 repaired.title = answer.title
             elif isinstance(answer, RepairedKeyResult) and part is not None:
                 repaired.key_results[part].text = answer.text
@@ -252,7 +262,9 @@ class _Chain:
         ]
         from assistant.review.rules_objective import near_copy
 
-        twin = next((d.title for d in drafted if near_copy(objective.title, d.title)), None)
+        # both ways: a small model also restates an earlier objective with a few words added
+        twin = next((d.title for d in drafted
+                     if near_copy(objective.title, d.title) or near_copy(d.title, objective.title)), None)
         if twin is not None:
             # no reviewer rule covers it (two objectives may share words); for a draft it means "not new"
             found.insert(0, Finding(
@@ -270,7 +282,8 @@ class _Chain:
                 ))
         return found
 
-    def _generate(self, name: str, messages: list[Message], schema: type[M], max_tokens: int) -> M:
+    def _generate(self, name: str, messages: list[Message], schema: type[M], max_tokens: int) -> tuple[M, str]:
+        """The validated reply and its raw text."""
         started = time.perf_counter()
         try:
             value, completions = generate_structured(
@@ -282,7 +295,7 @@ class _Chain:
                                      detail=f"failed after {exc.attempts} attempts")
             raise
         self.recorder.model_call(name, completions, seconds=time.perf_counter() - started)
-        return value
+        return value, completions[-1].text
 
     def _note(self, name: str, notes: Sequence[str]) -> None:
         if notes:

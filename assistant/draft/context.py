@@ -154,6 +154,30 @@ def retrieve_passages(
     return contexts
 
 
+def focus_plan(request: DraftRequest, contexts: Sequence[ParentContext], count: int) -> list[str | None]:
+    """The focus area(s) each objective takes on, or None once every area has one.
+
+    Spreading the areas over the objectives (each to the parent whose words and passages it shares most) keeps
+    a small model from writing the mission again for every parent; once all are taken the model chooses. With
+    more areas than objectives, the last objective takes the remaining areas as well.
+    """
+    unused = list(dict.fromkeys(request.focus))
+    plan: list[str | None] = []
+    for index in range(count):
+        if not unused or not contexts:
+            plan.append(None)
+            continue
+        context = contexts[index % len(contexts)]
+        about = _words(" ".join([context.parent.title, *(kr.text for kr in context.parent.key_results),
+                                 *(p.text for p in context.passages)]))
+        best = max(unused, key=lambda focus: len(_words(focus) & about))  # the first on a tie: the user's order
+        unused.remove(best)
+        plan.append(best)
+    if unused and plan:  # more areas than objectives: the last objective takes the rest too
+        plan[-1] = "; ".join([p for p in plan[-1:] if p] + unused)
+    return plan
+
+
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n(?=\s*(?:[-*•]|\d+[.)])\s)|\n\s*\n")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _STOP = frozenset(

@@ -6,9 +6,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.draft.context import ParentContext, Passage
+from pydantic import BaseModel
+
+from assistant.draft.context import ParentContext
+from assistant.draft.schema import objective_schema
 from assistant.llm.base import Message
-from assistant.okr import DraftRequest, Finding, Objective
+from assistant.llm.structured import schema_note
+from assistant.okr import DraftRequest, Finding, Objective, Parent
 from assistant.policy import Policy
 from assistant.prompting import render_prompt
 
@@ -23,7 +27,12 @@ class Problem:
     message: str
 
 
-def system_message(policy: Policy) -> Message:
+def system_message(policy: Policy, schema: type[BaseModel] | None = None) -> Message:
+    """The system turn of every call of a draft: the rules, an example and the fields of ``schema``.
+
+    The compact schema note is placed here (not added per call by the backend) so that the system turn is the
+    same for objectives and repairs: the local model's prompt cache then evaluates it once per draft.
+    """
     return Message(
         role="system",
         content=render_prompt(
@@ -31,14 +40,20 @@ def system_message(policy: Policy) -> Message:
             kr_min=policy.key_results.min,
             kr_max=policy.key_results.max,
             max_words=policy.objective_max_words,
+            reply_format=schema_note(
+                schema or objective_schema(policy.key_results.min, policy.key_results.max), compact=True
+            ),
         ),
     )
 
 
 def objective_message(
     request: DraftRequest, *, period: str, deadline: str, number: int, total: int, context: ParentContext,
-    drafted: Sequence[Objective],
+    drafted: Sequence[Objective], contexts: Sequence[ParentContext] = (), focus: str | None = None,
 ) -> Message:
+    """The user turn for objective ``number``: the draft's shared facts first (every parent of ``contexts``),
+    this objective's last."""
+    parents = list({c.parent.id: (c.parent, parent_metrics(c.parent)) for c in [*contexts, context]}.values())
     return Message(
         role="user",
         content=render_prompt(
@@ -46,22 +61,23 @@ def objective_message(
             request=request,
             period=period,
             deadline=deadline,
+            parents=parents,
+            drafted=drafted,
             number=number,
             total=total,
             parent=context.parent,
-            parent_metrics=parent_metrics(context),
+            focus=focus,
             key_result=context.key_result,
             passages=context.passages,
-            drafted=drafted,
         ),
     )
 
 
 def repair_message(
-    kind: str, text: str, findings: Sequence[Finding], *, round_number: int, request: DraftRequest,
-    context: ParentContext, objective: Objective, cited: Sequence[Passage], deadline: str, policy: Policy,
+    kind: str, text: str, findings: Sequence[Finding], *, round_number: int, deadline: str, policy: Policy,
 ) -> Message:
-    """The user turn asking to rewrite one rejected part (``kind`` "title" or "key result") of ``objective``."""
+    """The user turn, after the model's objective, asking to rewrite one rejected part (``kind`` "title" or
+    "key result"); the conversation before it holds the team, parent and passages."""
     return Message(
         role="user",
         content=render_prompt(
@@ -70,23 +86,18 @@ def repair_message(
             text=text,
             findings=[Problem(where_in_objective(f.path), f.message) for f in findings],
             round=round_number,
-            request=request,
-            parent=context.parent,
-            objective=objective.title,
-            key_results=[kr.text for kr in objective.key_results],
-            passages=cited,
             deadline=deadline,
             max_words=policy.objective_max_words,
         ),
     )
 
 
-def parent_metrics(context: ParentContext) -> list[tuple[str, str]]:
+def parent_metrics(parent: Parent) -> list[tuple[str, str]]:
     """What each parent key result measures, without its sentence: a small model copies whole sentences."""
     from assistant.krparse import parse_kr_text
 
     pairs = []
-    for kr in context.parent.key_results:
+    for kr in parent.key_results:
         metric = parse_kr_text(kr.text).metric or kr.text
         pairs.append((kr.id, metric))
     return pairs

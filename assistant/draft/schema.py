@@ -77,12 +77,19 @@ def objective_schema(kr_min: int, kr_max: int) -> type[DraftedObjective]:
     return model
 
 
+# One line of plain text. Without it, a small model answering a repair question right after its own objective
+# sometimes writes that whole objective on inside the string (escaped quotes and all) until the token limit.
+# As a grammar, this is one character class: no cost per token.
+PLAIN_TEXT = r'^[^"\\]+$'
+
+
 class RepairedTitle(BaseModel):
     """A new title for an objective the reviewer rejected."""
 
     model_config = ConfigDict(extra="ignore")
 
-    title: str = Field(min_length=1, description="Short qualitative goal in the team's own words; no numbers.")
+    title: str = Field(min_length=1, pattern=PLAIN_TEXT,
+                       description="Short qualitative goal in the team's own words; no numbers.")
 
 
 class RepairedKeyResult(BaseModel):
@@ -90,4 +97,5 @@ class RepairedKeyResult(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    text: str = Field(min_length=1, description="One measurable outcome: metric, from baseline to target, by a date.")
+    text: str = Field(min_length=1, pattern=PLAIN_TEXT,
+                      description="One measurable outcome: metric, from baseline to target, by a date.")

@@ -40,6 +40,10 @@ class TraceRecorder:
         prompt_seconds = sum(_float(c.extra.get("prompt_seconds")) for c in completions)
         prompt_seconds = min(prompt_seconds, seconds)
         note = f"{len(completions)} call{'s' if len(completions) != 1 else ''}"
+        evaluated = [c.extra["prompt_evaluated_tokens"] for c in completions if "prompt_evaluated_tokens" in c.extra]
+        if evaluated:
+            # what the prompt cost: tokens the model evaluated, the rest came from its prompt cache
+            note += f"; {sum(int(e) for e in evaluated)} of {prompt_tokens} prompt tokens evaluated"
         if detail:
             note = f"{detail}; {note}"
         if prompt_seconds > 0:

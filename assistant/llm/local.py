@@ -2,8 +2,11 @@
 
 The model is loaded once per process and path (loading maps 1.1 GB; a second copy would double memory), and
 calls on one model are serialised because a llama.cpp context is not thread-safe. A schema becomes a
-llama.cpp grammar, so the output is JSON of the schema's shape by construction; the schema is also shown in
-the prompt so the model sees the fields' descriptions. A deadline stops generation that runs past the timeout.
+llama.cpp grammar, so the output is JSON of the schema's shape by construction; the prompt shows only the
+compact note (each field and what it means), at the end, so the system prompt stays a constant prefix.
+llama.cpp reuses the longest token prefix the prompt shares with the previous call (prompt and reply), so a
+caller that keeps the shared part of its prompts first pays for it once; each completion reports how many
+prompt tokens were actually evaluated. A deadline stops generation that runs past the timeout.
 """
 
 from __future__ import annotations
@@ -177,7 +180,7 @@ class LocalBackend:
     ) -> Completion:
         loaded = self.load()
         if schema is not None:
-            messages = with_schema_instructions(messages, schema)
+            messages = with_schema_instructions(messages, schema, compact=True)
         grammar = _grammar(json.dumps(json_schema_of(schema))) if schema is not None else None
         self._check_fits(loaded, messages)
         # Streamed so that a deadline can stop generation between tokens (llama.cpp has no timeout of its own),
@@ -186,9 +189,11 @@ class LocalBackend:
         started = time.perf_counter()
         first_token_at: float | None = None
         prompt_tokens = 0
+        reused = 0
         pieces: list[str] = []
         finish: str | None = None
         with loaded.lock, _lazy_grammar(loaded.llama, enabled=self.lazy_grammar and grammar is not None):
+            previous = loaded.llama.input_ids[: loaded.llama.n_tokens].tolist()
             try:
                 stream: Any = loaded.llama.create_chat_completion(
                     messages=[{"role": m.role, "content": m.content} for m in messages],  # type: ignore[misc]
@@ -201,6 +206,7 @@ class LocalBackend:
                     if first_token_at is None:
                         first_token_at = time.perf_counter()
                         prompt_tokens = loaded.llama.n_tokens  # the prompt is in the context, no output yet
+                        reused = _reused_prefix(previous, loaded.llama.input_ids[:prompt_tokens].tolist())
                     choice = chunk["choices"][0]
                     pieces.append(choice["delta"].get("content") or "")
                     finish = choice.get("finish_reason") or finish
@@ -230,9 +236,22 @@ class LocalBackend:
             extra={
                 "load_seconds": f"{loaded.load_seconds:.3f}",
                 "prompt_seconds": f"{prompt_seconds:.3f}",
+                "prompt_cached_tokens": str(reused),
+                "prompt_evaluated_tokens": str(prompt_tokens - reused),
                 "generation_seconds": f"{ended - started - prompt_seconds:.3f}",
             },
         )
+
+
+def _reused_prefix(previous: list[int], prompt: list[int]) -> int:
+    """How many of ``prompt``'s tokens llama.cpp kept from the previous call's context (``Llama.generate``:
+    the longest common prefix, less one when it covers the whole prompt, to recompute the last logits)."""
+    common = 0
+    for a, b in zip(previous, prompt, strict=False):
+        if a != b:
+            break
+        common += 1
+    return common - 1 if prompt and common == len(prompt) else common
 
 
 @contextlib.contextmanager

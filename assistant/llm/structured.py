@@ -1,7 +1,8 @@
 """Structured output the instructor way: validate into a pydantic model, re-ask with the error, bounded.
 
-Also the two helpers every backend shares: the JSON schema a model is shown, and the system note that
-asks for it (backends whose server enforces a strict schema skip the note).
+Also the helpers every backend shares: the JSON schema a model is shown, and the note that asks for it
+(backends whose server enforces a strict schema skip the note). A backend whose decoding is constrained by the
+schema (llama.cpp's grammar) needs only the compact note: the fields and what they mean, not the schema text.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ SCHEMA_NOTE = (
     "Reply with one JSON object and nothing else: no prose, no Markdown fences. "
     "It must validate against this JSON schema:\n{schema}"
 )
+COMPACT_NOTE = "Reply with one JSON object and nothing else, with these fields:\n{fields}"
 REASK_NOTE = (
     "Your previous reply was rejected: {problem}\n"
     "Reply again with only the corrected JSON object that validates against the schema."
@@ -49,15 +51,79 @@ def _drop_titles(node: Any) -> Any:
     return node
 
 
-def with_schema_instructions(messages: list[Message], schema: type[BaseModel]) -> list[Message]:
-    """Append the schema note to the first system message (or add one) so the model sees field descriptions."""
-    note = SCHEMA_NOTE.format(schema=json.dumps(json_schema_of(schema), separators=(",", ":")))
+def schema_note(schema: type[BaseModel], *, compact: bool = False) -> str:
+    """The note asking for ``schema``: the full JSON schema, or (``compact``) one line per field."""
+    if compact:
+        return COMPACT_NOTE.format(fields="\n".join(_field_lines(json_schema_of(schema))))
+    return SCHEMA_NOTE.format(schema=json.dumps(json_schema_of(schema), separators=(",", ":")))
+
+
+def with_schema_instructions(
+    messages: list[Message], schema: type[BaseModel], *, compact: bool = False
+) -> list[Message]:
+    """The messages with the schema note added, so the model sees the fields and their descriptions.
+
+    The full note goes at the end of the first system message (or a new one). The compact note goes at the end
+    of the last message, so the system prompt and the conversation before it stay a constant prefix that a
+    prompt cache reuses across calls asking for different schemas; a caller that already placed the compact
+    note (e.g. in its system prompt, for the same reason) gets the messages back unchanged.
+    """
     out = list(messages)
+    if compact:
+        note = schema_note(schema, compact=True)
+        if any(note in m.content for m in out):
+            return out
+        if out and out[-1].role == "user":
+            out[-1] = Message(role="user", content=f"{out[-1].content.rstrip()}\n\n{note}")
+            return out
+        return [*out, Message(role="user", content=note)]
+    note = schema_note(schema)
     for index, message in enumerate(out):
         if message.role == "system":
             out[index] = Message(role="system", content=f"{message.content}\n\n{note}")
             return out
     return [Message(role="system", content=note), *out]
+
+
+def _field_lines(schema: dict[str, Any], indent: str = "") -> list[str]:
+    """``- name (type): description`` per property; nested objects indented below their field."""
+    defs = schema.get("$defs", {})
+    lines = []
+    for name, spec in schema.get("properties", {}).items():
+        spec = _resolve(spec, defs)
+        kind, inner = _type_of(spec, defs)
+        description = spec.get("description", "")
+        lines.append(f"{indent}- {name} ({kind})" + (f": {description}" if description else ""))
+        if inner is not None:
+            lines += _field_lines({**inner, "$defs": defs}, indent + "  ")
+    return lines
+
+
+def _resolve(spec: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    ref = spec.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        return {**defs[ref.removeprefix("#/$defs/")], **{k: v for k, v in spec.items() if k != "$ref"}}
+    return spec
+
+
+def _type_of(spec: dict[str, Any], defs: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
+    """A short type name for ``spec``, and the object schema to describe below it (if any)."""
+    if "enum" in spec:
+        return " or ".join(json.dumps(v) for v in spec["enum"]), None
+    if "anyOf" in spec:
+        kinds = [_type_of(_resolve(s, defs), defs)[0] for s in spec["anyOf"]]
+        return " or ".join(kinds), None
+    kind = spec.get("type", "any")
+    if kind == "object" and "properties" in spec:
+        return "object", spec
+    if kind == "array":
+        items = _resolve(spec.get("items", {}), defs)
+        item_kind, inner = _type_of(items, defs)
+        low, high = spec.get("minItems"), spec.get("maxItems")
+        count = f"{low} to {high} " if low is not None and high is not None else ""
+        plural = "s" if item_kind in ("object", "string", "number", "integer", "boolean") else ""
+        return f"list of {count}{item_kind}{plural}", inner
+    return str(kind), None
 
 
 class _Rejected(Exception):

@@ -86,6 +86,20 @@ def test_each_prompt_lists_the_objectives_already_drafted(request_, store, polic
     assert issubclass(llm.calls[0].schema, DraftedObjective)
 
 
+def test_each_focus_area_goes_to_one_objective_and_the_prompts_share_their_start(request_, store, policy):
+    llm = fake(*good_replies())
+    draft_okrs(request_, llm=llm, store=store, policy=policy)
+    first, second, third = (call.messages[-1].content for call in llm.calls)
+    # P-1 is about European trials, P-2 about onboarding: each gets the focus area it shares words with
+    assert 'serves this parent, with the focus "European trial conversion".' in first
+    assert 'serves this parent, with the focus "onboarding time".' in second
+    assert "serves this parent." in third  # two areas, three objectives: the model chooses for the third
+    # everything the objectives share comes first, so the local model's prompt cache evaluates it once
+    head = first.split("Objective 1 of 3")[0]
+    assert second.startswith(head) and third.startswith(head)
+    assert "- P-1: Win the European market" in head and "- P-2: Customers succeed quickly" in head
+
+
 def test_trace_counts_tokens_and_times_every_step(request_, store, policy):
     result = draft_okrs(request_, llm=fake(*good_replies()), store=store, policy=policy)
     trace = result.trace
@@ -161,3 +175,18 @@ def test_events_are_optional_and_do_not_change_the_result(request_, store, polic
     with_events = draft_okrs(request_, llm=fake(*good_replies()), store=store, policy=policy, on_event=seen.append)
     without = draft_okrs(request_, llm=fake(*good_replies()), store=store, policy=policy)
     assert with_events.okr_set == without.okr_set and seen
+
+
+@pytest.mark.parametrize(("focus", "count", "expected"), [
+    (["European trial conversion", "onboarding time"], 3, ["European trial conversion", "onboarding time", None]),
+    (["onboarding time", "European trial conversion"], 2, ["European trial conversion", "onboarding time"]),
+    (["European trial conversion", "onboarding time", "pricing"], 1,
+     ["European trial conversion; onboarding time; pricing"]),
+    ([], 2, [None, None]),
+])
+def test_focus_areas_are_spread_over_the_objectives(request_, store, focus, count, expected):
+    from assistant.draft.context import PassageBook, focus_plan, retrieve_passages, select_parents
+
+    request = request_.model_copy(update={"focus": focus})
+    contexts = retrieve_passages(select_parents(request, store, count=count), request, store, PassageBook())
+    assert focus_plan(request, contexts, count) == expected

@@ -45,15 +45,18 @@ def test_error_findings_are_fed_back_and_the_repair_converges(request_, store, p
     result = draft_okrs(request_, llm=llm, store=store, policy=policy, on_event=events.append)
 
     assert len(llm.calls) == 4
-    repair_call = llm.calls[2]
-    # one small call for the one failing part, under the same system rules
-    assert [m.role for m in repair_call.messages] == ["system", "user"]
+    repair_call, drafting_call = llm.calls[2], llm.calls[1]
+    # one small question for the one failing part, continuing the objective's own conversation: the local
+    # model's prompt cache holds that conversation, so only the question is new prompt
+    assert [m.role for m in repair_call.messages] == ["system", "user", "assistant", "user"]
+    assert repair_call.messages[:2] == drafting_call.messages
+    assert repair_call.messages[2].content == _vague_first(drafting_call.messages)  # its reply, verbatim
     assert repair_call.messages[0].content == llm.calls[0].messages[0].content
+    assert "The median customer needs 19 days" in repair_call.messages[1].content  # a baseline to take
     assert repair_call.schema.__name__ == "RepairedKeyResult"
-    feedback = repair_call.messages[1].content
+    feedback = repair_call.messages[3].content
     assert "repair round 1" in feedback and f'"{VAGUE}"' in feedback
-    assert "Objective: Get every new customer live in days" in feedback
-    assert "The median customer needs 19 days" in feedback  # the passage it cites, to take a baseline from
+    assert "by 2027-03-31" in feedback
     assert "kr-not-measurable" not in feedback  # messages are written for people, not rule ids
     assert result.okr_set.objectives[1].key_results[1].text == FIXED_KR
     assert not [f for f in result.findings if f.severity is Severity.ERROR]
@@ -118,7 +121,8 @@ def test_a_copied_parent_title_is_sent_back_too(request_, store, policy):
     result = draft_okrs(request_, llm=llm, store=store, policy=policy)
     feedback = llm.calls[1].messages[-1].content
     assert llm.calls[1].schema.__name__ == "RepairedTitle"
-    assert '"Win the European market"' in feedback and "- Raise European trial conversion" in feedback
+    assert '"Win the European market"' in feedback and "new title" in feedback
+    assert "Raise European trial conversion" in llm.calls[1].messages[-2].content  # its key results, above
     assert result.okr_set.objectives[0].title == "Become the obvious choice for European field teams"
     assert not any(f.rule == "objective-copies-parent" for f in result.findings)
 
@@ -223,3 +227,55 @@ def test_an_objective_that_repeats_an_earlier_one_gets_a_new_title(request_, sto
     assert "repeats an objective already drafted" in llm.calls[3].messages[-1].content
     assert result.okr_set.objectives[2].title == "Make European customers feel at home"
     assert not any(f.rule == "draft-duplicate-objective" for f in result.findings)  # internal, never reported
+
+
+def test_an_objective_that_restates_an_earlier_one_with_words_added_gets_a_new_title(request_, store, policy):
+    first, second, _ = good_replies()
+    padded = lambda m: objective_json(  # noqa: E731
+        "Improve customer experience and become the obvious choice for European field teams", [
+            "Grow European ARR from $4.3M to $5.4M by 2027-03-31",
+            "Raise European weekly active dispatchers to 900 by 2027-03-31",
+        ], aligns="P-1", sources=[label_of(m, "European trial")])
+    llm = fake(first, second, padded, title("Make European customers feel at home"))
+    result = draft_okrs(request_, llm=llm, store=store, policy=policy)
+    assert "repeats an objective already drafted" in llm.calls[3].messages[-1].content
+    assert result.okr_set.objectives[2].title == "Make European customers feel at home"
+
+
+def test_a_repeat_the_model_did_not_fix_once_is_not_sent_back_again(request_, store, policy):
+    first, second, _ = good_replies()
+    again = lambda m: objective_json("Become the obvious choice for European field teams", [  # noqa: E731
+        "Grow European ARR from $4.3M to $5.4M by 2027-03-31",
+        "Raise European weekly active dispatchers to 900 by 2027-03-31",
+    ], aligns="P-1", sources=[label_of(m, "European trial")])
+    llm = fake(first, second, again, title("Become the obvious choice for European field teams"))
+    result = draft_okrs(request_, llm=llm, store=store, policy=policy, repair_rounds=2)
+    assert len(llm.calls) == 4  # one title repair for the repeat, not two
+    assert result.trace.repair_rounds == 1 and result.complete
+
+
+@pytest.mark.parametrize("schema", ["RepairedTitle", "RepairedKeyResult"])
+def test_a_repaired_part_is_one_line_of_plain_text(schema):
+    """No quotes in the answer: the grammar then stops a model that writes its whole objective into the string."""
+    from pydantic import ValidationError
+
+    from assistant.draft import schema as schemas
+
+    model = getattr(schemas, schema)
+    field = next(iter(model.model_fields))
+    assert model.model_validate({field: "Make onboarding painless for every new account"})
+    with pytest.raises(ValidationError):
+        model.model_validate({field: 'Make it good", "rationale": "because'})
+
+
+def test_a_rambling_new_title_is_not_taken(request_, store, policy):
+    first, second, _ = good_replies()
+    again = lambda m: objective_json("Become the obvious choice for European field teams", [  # noqa: E731
+        "Grow European ARR from $4.3M to $5.4M by 2027-03-31",
+        "Raise European weekly active dispatchers to 900 by 2027-03-31",
+    ], aligns="P-1", sources=[label_of(m, "European trial")])
+    rambling = " ".join(["Win European field teams and"] * 6) + " more"
+    llm = fake(first, second, again, title(rambling))
+    result = draft_okrs(request_, llm=llm, store=store, policy=policy)
+    assert result.okr_set.objectives[2].title == "Become the obvious choice for European field teams"
+    assert any("kept the previous text" in (s.detail or "") for s in result.trace.steps)

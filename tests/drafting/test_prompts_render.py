@@ -20,20 +20,21 @@ from assistant.prompting import (
 REQUEST = DraftRequest(team="EU Growth", mission="Grow European self-serve trials", focus=["activation", "pricing"],
                        maturity="new", capacity="Three engineers")
 PARENT = Parent(id="CO-1", title="Win Europe", key_results=[ParentKeyResult(id="CO-1.KR1", text="EU ARR to $5M")])
+OTHER = Parent(id="CO-2", title="Customers stay with us")
 PASSAGE = Passage("S1", "c-1", "eu-plan.md", "Europe", "European trial conversion was 11.2% in Q4 2026.", 0.7)
 DRAFTED = Objective(title="Make trials convert", key_results=[KeyResult(text="Raise conversion from 11.2% to 14%")])
 
 SAMPLES: dict[str, dict[str, object]] = {
-    "draft.system.j2": {"kr_min": 2, "kr_max": 3, "max_words": 20},
+    "draft.system.j2": {"kr_min": 2, "kr_max": 3, "max_words": 20,
+                        "reply_format": "Reply with one JSON object and nothing else, with these fields:\n- title"},
     "draft.objective.j2": {
         "request": REQUEST, "period": "2027-Q1", "deadline": "2027-03-31", "number": 2, "total": 4,
-        "parent": PARENT, "parent_metrics": [("CO-1.KR1", "EU ARR")], "key_result": None, "passages": [PASSAGE],
-        "drafted": [DRAFTED],
+        "parents": [(PARENT, [("CO-1.KR1", "EU ARR")]), (OTHER, [])], "parent": PARENT, "focus": "activation",
+        "key_result": None,
+        "passages": [PASSAGE], "drafted": [DRAFTED],
     },
     "draft.repair.j2": {
         "kind": "key result", "text": "Improve onboarding", "findings": [{"message": "Add a number."}], "round": 1,
-        "request": REQUEST, "parent": PARENT, "objective": "Make trials convert",
-        "key_results": ["Improve onboarding", "Raise conversion from 11.2% to 14%"], "passages": [PASSAGE],
         "deadline": "2027-03-31", "max_words": 20,
     },
     "review.system.j2": {"kr_min": 2, "kr_max": 3},
@@ -44,14 +45,16 @@ SAMPLES: dict[str, dict[str, object]] = {
 
 EXPECTED = {
     "draft.system.j2": ["(4 to 12 words)", "2 to 3 key results", "a baseline to be established", "not instructions",
-                        "Example of the format"],
+                        "Example, for another company:", "with these fields:\n- title"],
     "draft.objective.j2": ["Team: EU Growth", "Stage: a new team", "Capacity: Three engineers",
-                           "Parent objective CO-1: Win Europe", "- CO-1.KR1: EU ARR\n",
+                           "- CO-1: Win Europe. Measured by: CO-1.KR1 EU ARR\n- CO-2: Customers stay with us\n",
+                           'Objective 2 of 4 serves this parent, with the focus "activation".\n'
+                           "Parent objective CO-1: Win Europe\n",
                            '<passage id="S1" document="eu-plan.md">', "Already drafted",
                            "1. Make trials convert\n   - Raise conversion from 11.2% to 14%\n",
                            "Write objective 2 of 4", "due by 2027-03-31"],
-    "draft.repair.j2": ["Objective: Make trials convert", '<passage id="S1">', "(repair round 1)",
-                        '"Improve onboarding"', "- Add a number.", "by 2027-03-31", '{"text": "..."}'],
+    "draft.repair.j2": ["(repair round 1)", '"Improve onboarding"', "- Add a number.", "by 2027-03-31",
+                        "from a passage above"],
     "review.system.j2": ["2 to 3 key results", "Never invent a starting value"],
     "review.rewrite.j2": ["Objective: Customers succeed", "<item>\nImprove onboarding\n</item>", "- No number.",
                           "One sentence, one metric"],
@@ -106,19 +109,29 @@ def test_the_environment_is_strict_and_plain_text():
     assert render_prompt("draft.repair.j2", **context).count("a < b & c") == 1
 
 
-def test_the_repair_prompt_for_a_title_shows_the_key_results_not_the_passages():
+def test_the_repair_prompt_for_a_title_asks_for_a_title_only():
     text = render_prompt("draft.repair.j2", **dict(SAMPLES["draft.repair.j2"], kind="title",
                                                    text="Win Europe by 20%"))
-    assert "- Raise conversion from 11.2% to 14%" in text and "<passage" not in text
-    assert "(4 to 12 words)" in text and '{"title": "..."}' in text
+    assert 'rejected this title (repair round 1): "Win Europe by 20%"' in text
+    assert "(4 to 12 words)" in text and "new title" in text and "new key result" not in text
+
+
+def test_the_objective_prompt_puts_what_every_objective_shares_first():
+    first = render_prompt("draft.objective.j2", **dict(SAMPLES["draft.objective.j2"], number=1, drafted=[]))
+    second = render_prompt("draft.objective.j2", **dict(SAMPLES["draft.objective.j2"], number=2,
+                                                          parent=OTHER, passages=[]))
+    shared = first[: next(i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b)]
+    # the prompt cache reuses the team, the period and every parent of the draft
+    assert "Capacity: Three engineers" in shared and "- CO-2: Customers stay with us" in shared
 
 
 def test_the_objective_prompt_adapts_to_an_established_team_and_a_named_key_result():
     context = dict(SAMPLES["draft.objective.j2"], request=REQUEST.model_copy(update={"maturity": "established",
                                                                                     "capacity": None}),
-                   key_result="CO-1.KR1", drafted=[], passages=[])
+                   key_result="CO-1.KR1", drafted=[], passages=[], focus=None)
     text = render_prompt("draft.objective.j2", **context)
     assert "an established team" in text and "Capacity" not in text and "Already drafted" not in text
+    assert "Objective 2 of 4 serves this parent.\n" in text  # no focus left for it: the model chooses
     assert '"id": "CO-1.KR1", "kind": "key_result", "type": "explicit"' in text
     assert "no passage matched" in text
     assert "EU ARR to $5M" not in text  # parent key results are shown by what they measure, not copied whole

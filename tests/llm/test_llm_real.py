@@ -22,6 +22,7 @@ from assistant.errors import BackendTimeout, LLMError
 from assistant.llm import Message, build_backend, generate_structured
 from assistant.llm.local import LocalBackend, load_model
 from assistant.llm.openai_backend import OpenAIBackend
+from assistant.llm.structured import schema_note
 
 pytestmark = pytest.mark.slow
 
@@ -64,6 +65,25 @@ def test_lazy_grammar_sampling_matches_the_full_grammar(real_model_path: Path) -
         texts.append(chat.complete(ASK, schema=Capital, max_tokens=40, temperature=0.0).text)
     assert texts[0] == texts[1]
     assert texts[0].startswith("{")
+
+
+def test_a_call_that_continues_the_last_conversation_evaluates_only_what_is_new(real_model_path: Path) -> None:
+    """llama.cpp's prefix cache at work, as the draft chain uses it: a constant system turn that already holds
+    the compact schema note, then a repair-style question after the model's own reply."""
+    system = Message(role="system", content=f"{ASK[0].content}\n\n{schema_note(Capital, compact=True)}")
+    chat = LocalBackend(real_model_path, n_ctx=2048, n_threads=2)
+    chat.load().llama.reset()
+    first = chat.complete([system, ASK[1]], schema=Capital, max_tokens=60, temperature=0.0)
+    assert first.extra["prompt_cached_tokens"] == "0"
+    assert int(first.extra["prompt_evaluated_tokens"]) == first.prompt_tokens
+    follow = [system, ASK[1], Message(role="assistant", content=first.text),
+              Message(role="user", content="And the capital of Spain?")]
+    second = chat.complete(follow, schema=Capital, max_tokens=60, temperature=0.0)
+    assert "madrid" in second.text.lower()
+    cached, evaluated = int(second.extra["prompt_cached_tokens"]), int(second.extra["prompt_evaluated_tokens"])
+    assert cached + evaluated == second.prompt_tokens
+    assert cached >= first.prompt_tokens  # the whole first prompt, and its reply
+    assert evaluated < 30  # only the question (and the turn markers around it)
 
 
 def test_local_generation_stops_at_the_deadline(real_model_path: Path) -> None:

@@ -7,7 +7,8 @@ from pydantic import BaseModel, Field
 
 from assistant.errors import BackendTimeout, StructuredOutputError
 from assistant.llm import Completion, FakeBackend, Message, generate_structured
-from assistant.llm.structured import json_schema_of, with_schema_instructions
+from assistant.llm.local import _reused_prefix
+from assistant.llm.structured import json_schema_of, schema_note, with_schema_instructions
 
 
 class KR(BaseModel):
@@ -134,3 +135,33 @@ def test_schema_note_goes_into_the_system_message_and_keeps_title_fields() -> No
     no_system = with_schema_instructions([Message(role="user", content="hi")], Draft)
     assert [m.role for m in no_system] == ["system", "user"]
     assert ASK[0].content == "You draft OKRs."  # the caller's messages are not modified
+
+
+def test_the_compact_note_lists_each_field_with_its_type_and_description() -> None:
+    note = schema_note(Draft, compact=True)
+    assert note.splitlines() == [
+        "Reply with one JSON object and nothing else, with these fields:",
+        "- objective (string)",
+        "- key_results (list of 1 to 3 objects)",
+        "  - title (string): what is measured",
+        "  - target (number)",
+    ]
+
+
+def test_the_compact_note_goes_last_so_earlier_turns_stay_a_cacheable_prefix() -> None:
+    messages = with_schema_instructions(ASK, Draft, compact=True)
+    assert messages[0] == ASK[0] and messages[1].content.startswith("Draft one.\n\nReply with one JSON object")
+    assert ASK[1].content == "Draft one."
+    # a caller that placed the note itself (in a constant system turn) gets its messages back unchanged
+    placed = [Message(role="system", content=f"You draft OKRs.\n\n{schema_note(Draft, compact=True)}"), ASK[1]]
+    assert with_schema_instructions(placed, Draft, compact=True) == placed
+
+
+@pytest.mark.parametrize(("previous", "prompt", "reused"), [
+    ([], [1, 2, 3], 0),
+    ([1, 2, 3, 9, 9], [1, 2, 3, 4], 3),  # the earlier prompt and reply share a prefix with the new prompt
+    ([1, 2, 3, 4, 5], [1, 2, 3, 4], 3),  # all of it cached: llama.cpp evaluates the last token again
+    ([7, 2, 3], [1, 2, 3], 0),
+])
+def test_the_reused_prefix_is_what_llama_cpp_keeps(previous: list[int], prompt: list[int], reused: int) -> None:
+    assert _reused_prefix(previous, prompt) == reused
