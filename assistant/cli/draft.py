@@ -91,3 +91,6 @@ def _progress(event: DraftEvent) -> None:
         return
     prefix = {"step": "·", "objective": "✓", "repair": "↻"}.get(event.kind, "·")
     click.echo(f"{prefix} {event.message}", err=True)
+    if event.kind == "objective" and event.objective is not None:  # shown whole as soon as it exists
+        for kr in event.objective.key_results:
+            click.echo(f"    - {kr.text}", err=True)

@@ -109,6 +109,7 @@ def test_draft_json_follows_the_contract(kb, scripted):
     assert isinstance(data["score"], int) and 0 <= data["score"] <= 100
     # progress went to stderr, never into the JSON
     assert "Objective 1/3" in err and "Parent CO-1" in err
+    assert f"    - {kr['text']}" in err  # each objective is shown whole as soon as it is drafted
 
 
 def test_every_citation_resolves_to_an_ingested_chunk(kb, scripted):
