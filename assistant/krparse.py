@@ -16,7 +16,9 @@ from assistant.krtext import lexicon as lx
 from assistant.krtext.clauses import BASELINE, CHANGE, TARGET, Clause, direction
 from assistant.krtext.metric import Part, read_parts
 from assistant.krtext.model import NUM, KRFacts, NumberMention, Token
+from assistant.krtext.patterns import LazyPattern
 from assistant.krtext.periods import Period, parse_period
+from assistant.krtext.quantities import NUMBER_WORDS
 from assistant.krtext.tokens import tokenize
 from assistant.okr import Direction, KeyResult, NumberRole
 
@@ -25,6 +27,7 @@ __all__ = ["KRFacts", "NumberMention", "enrich_key_result", "numbers_in", "parse
 _DIRECTIONS = {lx.INC: Direction.INCREASE, lx.DEC: Direction.DECREASE, lx.KEEP: Direction.MAINTAIN,
                lx.DONE: Direction.ACHIEVE}
 _ROLES = {BASELINE: NumberRole.BASELINE, TARGET: NumberRole.TARGET, CHANGE: NumberRole.TARGET}
+_OTHER = NumberRole.OTHER
 _MEMO_MAX_CHARS = 2000  # longer texts are read every time rather than kept
 
 
@@ -101,7 +104,9 @@ def read_kr_text(text: str, period: Period | None) -> KRFacts:
         target=target,
         unit=unit,
         due=scan.due,
-        numbers=[_mention(t) for t in tokens if t.kind == NUM] if scan.numbers else [],
+        numbers=[NumberMention(t.value if t.value is not None else 0.0, t.low, t.start, t.end,
+                               _ROLES.get(t.role or "", _OTHER), t.unit)
+                 for t in tokens if t.kind == NUM] if scan.numbers else [],
         placeholder=scan.holes,
         relative=relative,
         comparator=clause.comparator,
@@ -116,8 +121,18 @@ def numbers_in(text: str) -> list[NumberMention]:
     names ("SOC 2", "p95", "Tier 1") are left out. ``parse_kr_text(text).numbers`` gives the same mentions
     with their roles.
     """
+    if _DIGIT.search(text) is None and _NUMBER_WORD_SET.isdisjoint(_LETTER_RUN.findall(text.lower())):
+        return []  # most objective titles: no digit and no number word, so nothing to tokenize
     return [NumberMention(t.value or 0.0, t.low, t.start, t.end, NumberRole.OTHER, t.unit)
             for t in tokenize(text).tokens if t.kind == NUM]
+
+
+# Every quantity the tokenizer reads starts at a digit or is a number word ("twenty", "twenty-five"), and a
+# word the tokenizer reads always begins and ends at a non-letter: a text with no digit and no letter run
+# that is a number word has no quantity.
+_DIGIT = LazyPattern(r"\d")
+_LETTER_RUN = LazyPattern(r"[^\W\d_]+")
+_NUMBER_WORD_SET = frozenset(NUMBER_WORDS)
 
 
 def enrich_key_result(kr: KeyResult, *, period: str | None = None) -> KeyResult:
@@ -193,9 +208,3 @@ def _apply(baseline: float, amount: float, unit: str | None, cls: str) -> float:
 
 def _unit_of(change: Token) -> str | None:
     return None if change.unit in ("x", "%", "pp") else change.unit
-
-
-def _mention(tok: Token) -> NumberMention:
-    role = _ROLES.get(tok.role or "", NumberRole.OTHER)
-    value = tok.value if tok.value is not None else 0.0
-    return NumberMention(value, tok.low, tok.start, tok.end, role, tok.unit)

@@ -246,11 +246,11 @@ def _change(clause: Clause, tok: Token, before: list[Token], nxt: Token | None) 
 
 
 def _comparator(before: list[Token], tokens: list[Token], i: int, clause: Clause) -> str | None:
+    lows = [t.low for t in before]
     for n in (3, 2, 1):
-        if len(before) < n:
+        if len(lows) < n:
             continue
-        phrase = tuple(t.low for t in reversed(before[:n]))
-        sym = lx.COMPARATORS.get(phrase)
+        sym = lx.COMPARATORS.get(tuple(lows[n - 1 :: -1]))  # the n nearest words, in text order
         if sym is not None:
             _mark(before, n)
             return sym

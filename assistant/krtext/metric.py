@@ -199,7 +199,11 @@ def metric_span(tokens: list[Token], clause: Clause) -> tuple[int, int, str] | N
     """``(start, end, how)`` token indexes of the clause's metric phrase, or None."""
     lo, hi = clause.lo, clause.hi
     runs = _runs(tokens, clause)
-    first_valued = next((i for i in range(lo, hi) if tokens[i].kind in _VALUED), hi)
+    first_valued = hi
+    for i in range(lo, hi):
+        if tokens[i].kind in _VALUED:
+            first_valued = i
+            break
     if clause.verb is not None and clause.verb_end < hi:
         if clause.verb in (lx.DONE, lx.REACH) and first_valued == hi:
             return None  # a deliverable ("Launch the app", "Achieve SOC 2"), not a metric

@@ -45,6 +45,9 @@ class LazyPattern:
     def search(self, string: str, pos: int = 0) -> re.Match[str] | None:
         return self.compiled.search(string, pos)
 
+    def findall(self, string: str, pos: int = 0) -> list[Any]:
+        return self.compiled.findall(string, pos)
+
     def finditer(self, string: str, pos: int = 0) -> Iterator[re.Match[str]]:
         return self.compiled.finditer(string, pos)
 

@@ -27,9 +27,10 @@ from assistant.krtext.quantities import CURRENCY_SIGNS, NUMBER_WORDS, read_numbe
 
 # The splitter: words (with inner hyphens, apostrophes and "&"), numeric dates, digit runs, placeholders in
 # brackets, and symbols. The outer group makes ``findall`` return ``(piece, date)`` pairs: one C-level pass
-# instead of a match object per piece.
+# instead of a match object per piece. No piece starts with whitespace or "_": the leading run skips them inside
+# a match instead of trying every alternative at each of them.
 _SPLIT_RE = re.compile(
-    r"""(
+    r"""[\s_]*(
     [^\W\d_][^\W_]*(?:['’][^\W\d_]+)?(?:[-&][^\W_]+)*
   | (?P<date>(?:19|20)\d\d(?:[-/.]\d{1,2}[-/.]\d{1,2}|\ ?-?\ ?[QH][1-4]\b|-(?:0[1-9]|1[0-2]))(?![\d/-])
       |\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?![\d/.]))

@@ -282,8 +282,15 @@ def _classify(raw: str, unit: str | None, noun: str | None, in_object: bool, lea
     rated = unit in _RATING_UNITS or noun in _RATING_UNITS
     percent = unit == "%" or raw.endswith("%")
     counted = noun or unit
-    outcome_noun = counted is not None and (counted in lx.OUTCOME_NOUNS or lx.singular(counted) in lx.OUTCOME_NOUNS)
-    output_noun = counted is not None and (counted in lx.OUTPUT_NOUNS or lx.singular(counted) in lx.OUTPUT_NOUNS)
+    if counted is None:
+        outcome_noun = output_noun = False
+    else:
+        outcome_noun = counted in lx.OUTCOME_NOUNS
+        output_noun = counted in lx.OUTPUT_NOUNS
+        if not (outcome_noun and output_noun):
+            one = lx.singular(counted)
+            outcome_noun = outcome_noun or one in lx.OUTCOME_NOUNS
+            output_noun = output_noun or one in lx.OUTPUT_NOUNS
     outcome = money or timed or rated or outcome_noun
     if percent and not in_object and not output_noun:
         outcome = True  # "to 50% of users", "with 95% satisfaction": a share of something that happened
@@ -326,7 +333,10 @@ def _read_subject(r: Reading) -> None:
 def segments(text: str) -> list[str]:
     """``text`` split where it joins separate results ("... and ...", "; ", ", reduce ..."), ranges kept whole."""
     low = text.lower()
-    if not any(joint in low for joint in _JOINTS):
+    for joint in _JOINTS:
+        if joint in low:
+            break
+    else:
         return [text]
     out: list[str] = []
     for part in _SPLIT_RE.split(_BETWEEN_RE.sub("between ", text)):

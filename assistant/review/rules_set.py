@@ -49,7 +49,7 @@ def duplicate_kr(env: Env) -> list[Hit]:
     hits: list[Hit] = []
     for o in env.objectives:
         for k in o.key_results:
-            key = " ".join(w.rstrip(".,") for w in k.reading.words)
+            key = " ".join([w.rstrip(".,") for w in k.reading.words])
             if not key:
                 continue
             first = seen.setdefault(key, k.path)

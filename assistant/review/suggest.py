@@ -33,6 +33,18 @@ _TRAILING_DEADLINE = LazyPattern(
     re.IGNORECASE,
 )
 
+# What ``_TRAILING_DEADLINE`` cannot match without, in an ASCII text: a digit or a month (scanning for these is
+# several times cheaper than trying the pattern at every position).
+_DEADLINE_HINT = LazyPattern(r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+
+
+def _may_hold_deadline(low: str) -> bool:
+    """False when ``_TRAILING_DEADLINE`` cannot match the lower-case ASCII ``low``: its lead word (by, before,
+    until, in, within, during, end of) or its date is missing."""
+    if "in" not in low and "by" not in low and "before" not in low and "until" not in low and "end of" not in low:
+        return False
+    return _DEADLINE_HINT.search(low) is not None
+
 _SALES_ROLES = ("account executive", "sales", "sdr", "bdr", "ae", "aes", "rep", "reps", "seller")
 _HINTS: tuple[tuple[frozenset[str], str], ...] = (
     (lx.words("post posts blog blogs article articles video videos newsletter newsletters episode episodes "
@@ -130,7 +142,10 @@ def _object_phrase(k: KRContext) -> str | None:
     r = k.reading
     if r.lead is None or not r.slot_text:
         return None
-    phrase = _TRAILING_DEADLINE.sub("", r.slot_text).strip(" ,.;:")
+    phrase = r.slot_text
+    if not phrase.isascii() or _may_hold_deadline(phrase.lower()):
+        phrase = _TRAILING_DEADLINE.sub("", phrase)
+    phrase = phrase.strip(" ,.;:")
     phrase = _LEADING_QUANTITY.sub("", phrase).strip(" ,.;:")
     return phrase or None
 

@@ -25,9 +25,10 @@ _ORDER = {rule.id: i for i, rule in enumerate(CATALOGUE)}
 def _policy(policy: Policy | None) -> Policy:
     if policy is not None:
         return policy
-    from assistant.policy import get_policy  # here, not at import: assistant.policy imports this package
+    from assistant.policy import PROFILES  # here, not at import: assistant.policy imports this package
 
-    return get_policy("default")
+    # the profile itself, not get_policy's deep copy (one per review): the reviewer only reads its policy
+    return PROFILES["default"]
 
 
 def check(okr_set: OKRSet, *, policy: Policy | None = None, known_parents: Sequence[Parent] | None = None) -> list[Finding]:

@@ -161,3 +161,35 @@ def test_a_window_in_the_metric_is_not_the_target() -> None:
     facts = parse_kr_text("Increase the share of teams activated within 14 days from 54% to 61%")
     assert (facts.baseline, facts.target, facts.unit) == (54.0, 61.0, "%")
     assert facts.metric == "share of teams activated"
+
+
+@pytest.mark.parametrize(
+    ("text", "raws"),
+    [
+        ("Make onboarding effortless for EMEA customers", []),
+        ("Onboard one team a week", ["one"]),
+        ("Hire twenty-five engineers", ["twenty-five"]),
+        ("Run a dozen pilots", ["a dozen"]),
+        ("TWENTY partners", ["TWENTY"]),
+        ("Grow to ٣ regions", ["٣"]),
+        ("Phone support is done", []),
+    ],
+)
+def test_titles_without_digits_still_find_number_words(text: str, raws: list[str]) -> None:
+    # numbers_in skips the tokenizer when no digit and no number word is written: the skip must never hide one
+    assert [m.raw for m in numbers_in(text)] == raws
+    assert [m.raw for m in numbers_in(text)] == [m.raw for m in parse_kr_text(text).numbers]
+
+
+_WORDY = st.sampled_from(
+    ["one", "One", "ONE", "phone", "twenty", "-", "five", "dozen", "a ", "hundred", "someone", "no ", " ", "'",
+     "’", "_", "x", "Ten", "tens", "é", "٣", "²", "%", ".", "the ", "thirty-three", "eight", "K"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDY, max_size=20).map("".join))
+def test_number_words_are_found_with_or_without_digits(text: str) -> None:
+    assert [(m.raw, m.value, m.unit) for m in numbers_in(text)] == [
+        (m.raw, m.value, m.unit) for m in parse_kr_text(text).numbers
+    ]
