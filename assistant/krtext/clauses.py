@@ -9,7 +9,7 @@ the clause has none ("Generate 500 qualified leads").
 from __future__ import annotations
 
 from assistant.krtext import lexicon as lx
-from assistant.krtext.model import HOLE, NUM, SYM, UNKNOWN, WORD, Token
+from assistant.krtext.model import DATE, HOLE, NUM, SYM, UNKNOWN, WORD, Token
 
 BASELINE = "baseline"
 TARGET = "target"
@@ -72,8 +72,8 @@ def _leading_verb(tokens: list[Token], clause: Clause) -> None:
     for i in range(clause.lo, min(clause.hi, clause.lo + 6)):
         tok = tokens[i]
         if tok.kind != WORD:
-            if tok.kind == SYM and tok.low in ("(", "-", "–", "—", ":"):
-                continue
+            if (tok.kind == SYM and tok.low in ("(", "-", "–", "—", ":", ",")) or tok.kind == DATE:
+                continue  # "By 2027-03-31, increase NPS ...": a deadline written first
             return
         low = tok.low
         if low in lx.LEAD_FILLER or (low.endswith("ly") and len(low) > 5 and low not in lx.VERB_CLASS):
@@ -186,7 +186,10 @@ def _role(tokens: list[Token], i: int, clause: Clause, pending: list[int]) -> No
     elif prev in _WINDOW_WORDS and tok.unit in _DURATIONS and _pair_follows(tokens, i, clause):
         tok.role = OTHER  # "activated within 14 days from 54% to 61%": the window is part of the metric
     elif (cmp := _comparator(before, tokens, i, clause) or tok.cmp) is not None:
-        _target(clause, tok, cmp)  # "below 3%", "at least 95%", "500+", "2 or fewer"
+        if clause.target is None and _range_follows(tokens, i, clause):
+            tok.role = OTHER  # "customers with 3+ integrations from 120 to 300": the bound defines the metric
+        else:
+            _target(clause, tok, cmp)  # "below 3%", "at least 95%", "500+", "2 or fewer"
     elif _is_change(tokens, i, clause, before, nxt.low if nxt is not None else ""):
         _change(clause, tok, before, nxt)  # "by 40%", "up 20%", "a 20% reduction", "grow ARR 30%", "2x"
     elif prev == "of" and before[0].kind == WORD and clause.target is None:
@@ -201,6 +204,15 @@ def _pair_follows(tokens: list[Token], i: int, clause: Clause) -> bool:
     unit = tokens[i].unit
     for j in range(i + 1, clause.hi - 1):
         if tokens[j].low == "from" and tokens[j + 1].kind == NUM and tokens[j + 1].unit != unit:
+            return True
+    return False
+
+
+def _range_follows(tokens: list[Token], i: int, clause: Clause) -> bool:
+    """A "<number> to <number>" range ("from 120 to 300", "18% → 9%") comes later in the clause than ``i``."""
+    for j in range(i + 1, clause.hi - 2):
+        if (tokens[j].kind in _VALUED and tokens[j + 1].low in _ARROWS and tokens[j + 2].kind in _VALUED
+                and tokens[j + 1].kind != NUM):
             return True
     return False
 

@@ -65,7 +65,7 @@ _CORE = rf"""
   | (?P<eo>EO[QYM]\b(?:\s*{_YEAR})?)
   | (?P<unitend>(?:quarter|year)[- ]end\b)
   | (?P<fiscal>(?:FY|CY)\s?['’]?(?:\d{{4}}|\d{{2}})\b)
-  | (?P<year>{_PREP_BEHIND}{_YEAR}(?![\d,.%])(?!\s*[-–]\s*\d)
+  | (?P<year>{_PREP_BEHIND}{_YEAR}(?![\d%]|[,.]\d)(?!\s*[-–]\s*\d)
       (?!\s+(?!and\b|or\b|with\b|while\b|at\b|in\b|on\b|for\b|through\b|across\b)[a-z]))
   | (?P<duration>(?:(?:within|in|inside|over|during)\s+|(?<=within\ )|(?<=in\ )|(?<=during\ ))(?:the\s+)?
       (?P<next>next\s+|first\s+|coming\s+|following\s+)?

@@ -23,6 +23,8 @@ CURRENCY_SIGNS = frozenset("$€£¥₹")
 _DIGIT_WORDS = {w: v for w, v in NUMBER_WORDS.items() if 0 < v < 10}
 _ONE_PRONOUN = frozenset(("no", "any", "every", "each", "the", "this", "that", "which", "someone", "anyone"))
 _PERCENT_AFTER = LazyPattern(r"\s?%|\s(?i:percent|per\s?cent)\b")
+_SCALE_WORD_AFTER = LazyPattern(r"(?i:\s+(hundred|thousand|million|billion))+\b")
+_SCALE_WORD_VALUES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _NAME_JOINERS = frozenset("_.#/$€£¥,")
 _SCALES = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9, "bln": 1e9,
            "thousand": 1e3, "million": 1e6, "billion": 1e9}
@@ -81,7 +83,8 @@ def read_number(text: str, start: int, tokens: list[Token], *, after_name: bool 
     if match is None:
         return start
     cur, digits, frac, scale, plus = match.groups()
-    if "," in digits:
+    grouped = "," in digits  # "2,000" is a count: nobody writes a year with a thousands separator
+    if grouped:
         digits = digits.replace(",", "")
     value = float(digits + frac) if frac else float(digits)
     if scale:
@@ -114,7 +117,8 @@ def read_number(text: str, start: int, tokens: list[Token], *, after_name: bool 
     tok.unit = unit
     if plus:
         tok.cmp = ">="
-    elif end == core_end and not (cur or scale or frac) and len(digits) == 4 and digits[:2] in ("19", "20"):
+    elif (end == core_end and not (cur or scale or frac or grouped) and len(digits) == 4
+          and digits[:2] in ("19", "20")):
         tok.unit = YEAR  # decided with the words around it by the tokenizer
     tokens.append(tok)
     return end
@@ -175,6 +179,11 @@ def read_number_word(tok: Token, text: str, tokens: list[Token]) -> bool:
         tokens.pop()
     tok.kind = NUM
     tok.value = float(value)
+    scaled = _SCALE_WORD_AFTER.match(text, tok.end) if head not in ("hundred", "dozen") else None
+    if scaled is not None:  # "one million developers", "ten thousand customers"
+        for word in scaled[0].lower().split():
+            tok.value *= _SCALE_WORD_VALUES[word]
+        tok.end = scaled.end()
     after = _PERCENT_AFTER.match(text, tok.end)
     if after is not None:
         tok.unit = "%"

@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
+from assistant.krtext.model import DATE, SYM, WORD
 from assistant.krtext.patterns import LazyPattern
+from assistant.krtext.tokens import tokenize
 from assistant.okr import Direction
 from assistant.review import lexicon as lx
 from assistant.review.context import Env, Hit, KRContext
@@ -187,6 +190,11 @@ def compound_parts(k: KRContext) -> list[str] | None:
     parts = segments(k.text)
     if len(parts) < 2:
         return None
+    first = parts[0].split(None, 1)
+    if first and first[0].lower() in _DEADLINE_WORDS:  # a deadline written first ("By Q2, ...", "In 2027, ...")
+        parts = _join_deadlines(parts)
+        if len(parts) < 2:
+            return None
     numbered = [_has_number(p) for p in parts]
     words = [lx.tokens(p) for p in parts]
     metricish = [n or any(w in lx.METRIC_NOUNS or w in lx.OUTCOME_NOUNS for w in ws) for n, ws in zip(numbered, words, strict=True)]
@@ -206,6 +214,35 @@ def compound_parts(k: KRContext) -> list[str] | None:
             text = f"{lead.capitalize()} {text}"
         out.append(text[:1].upper() + text[1:])
     return out
+
+
+def _join_deadlines(parts: list[str]) -> list[str]:
+    """``parts`` with each part that is only a deadline ("By 2027-03-31", "In Q2") joined to the part after it.
+
+    "By 2027-03-31, increase NPS from 30 to 45" is one result with its date written first, not two results.
+    """
+    out: list[str] = []
+    carry = ""
+    for part in parts:
+        if _deadline_only(part):
+            carry = f"{carry}{part}, "
+            continue
+        out.append(f"{carry}{part}" if carry else part)
+        carry = ""
+    if carry and out:
+        out[-1] = f"{out[-1]} ({carry.rstrip(', ')})"
+    return out
+
+
+_DEADLINE_WORDS = lx.words("by in within before until till through during over the end of ends next this")
+
+
+@lru_cache(maxsize=1024)
+def _deadline_only(part: str) -> bool:
+    tokens = tokenize(part.strip(" ,.:;")).tokens
+    if not any(t.kind == DATE for t in tokens):
+        return False
+    return all(t.kind == DATE or t.kind == SYM or (t.kind == WORD and t.low in _DEADLINE_WORDS) for t in tokens)
 
 
 def _has_number(text: str) -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assistant.krparse import numbers_in
+from assistant.krtext.patterns import LazyPattern
 from assistant.okr import AlignmentType, KeyResult, Level
 from assistant.review import lexicon as lx
 from assistant.review.context import Env, Hit, ObjectiveContext, read_kr
-from assistant.review.language import meaningful
+from assistant.review.language import MentionLike, meaningful
 from assistant.review.suggest import kr_rewrite, quote, shorten_title
 
 ObjectiveRule = Callable[[ObjectiveContext, Env], Hit | None]
@@ -43,7 +44,7 @@ def kr_count(o: ObjectiveContext, env: Env) -> Hit | None:
 
 def has_metric(o: ObjectiveContext, env: Env) -> Hit | None:
     title = o.objective.title
-    numbers = meaningful(title, numbers_in(title))
+    numbers = [m for m in meaningful(title, numbers_in(title)) if not _figure_of_speech(title, m)]
     if not numbers:
         return None
     raw = ", ".join(m.raw for m in numbers[:3])
@@ -57,6 +58,39 @@ def has_metric(o: ObjectiveContext, env: Env) -> Hit | None:
     if as_kr.target is not None:
         suggestion = f"Key result: \"{kr_rewrite(as_kr, env)}\""
     return Hit(o.path, msg, suggestion)
+
+
+_WINDOW_BEFORE = lx.words("first last next initial opening")
+_WINDOW_UNITS = frozenset(("min", "h", "days", "weeks", "months"))
+_VERSION_RE = LazyPattern(r"\d+\.0|\d+\.\d+\.\d+")
+
+
+def _figure_of_speech(title: str, m: MentionLike) -> bool:
+    """A number in a title that sets no target: "One platform", "the number one choice", "our first 90 days",
+    "the first five minutes", "the 2.0 platform". "Reach 10,000 users" or "one million developers" do set one.
+    """
+    raw = m.raw.lower()
+    if raw == "one":
+        return True  # one as a determiner ("One platform", "the one tool", "number one") counts nothing
+    before = title[: m.start].split()
+    prev = before[-1].lower() if before else ""
+    if prev in _WINDOW_BEFORE:
+        unit = m.unit
+        if unit is None and m.end < len(title):  # "first five minutes": the word reader leaves the unit out
+            following = title[m.end :].split(None, 1)
+            unit = _unit_word(following[0]) if following else None
+        if unit in _WINDOW_UNITS:
+            return True  # a stretch of time the objective is about, not a value to reach
+    return m.unit is None and prev in ("the", "our", "a", "version", "release") and bool(_VERSION_RE.fullmatch(raw))
+
+
+def _unit_word(word: str) -> str | None:
+    low = word.lower().strip(".,;:")
+    for unit, names in (("min", ("minute", "minutes")), ("h", ("hour", "hours")), ("days", ("day", "days")),
+                        ("weeks", ("week", "weeks")), ("months", ("month", "months"))):
+        if low in names:
+            return unit
+    return None
 
 
 def too_long(o: ObjectiveContext, env: Env) -> Hit | None:
