@@ -1,4 +1,5 @@
-"""Shared fixtures: every test gets settings on its own tmp_path and a clean OKR_ environment."""
+"""Shared fixtures: every test gets settings on its own tmp_path and a clean OKR_ environment; the local model and
+a browser for the folders that need them. Shared plain helpers live in ``testkit``."""
 
 from __future__ import annotations
 
@@ -8,13 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from testkit import REPO, local_model_path
 
 from assistant.config import Settings, settings_from_env
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +35,12 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def local_model() -> Path:
+    """The shipped model file for the slow tests (skips when the local extra is not installed)."""
+    return local_model_path()
 
 
 CHROMIUM = "/usr/bin/chromium"

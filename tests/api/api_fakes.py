@@ -13,29 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel
+from testkit import WordStore, sample_parents
 
-from assistant.errors import UnknownDocument, UnknownParent
+from assistant.errors import UnknownDocument
 from assistant.llm import Completion, Message
 from assistant.okr import Level, OKRSet, Parent, ParentKeyResult
-from assistant.retrieval.models import DocumentInfo, Hit, IngestSummary, ParentMatch
+from assistant.retrieval.models import DocumentInfo, Hit, IngestSummary
 
-_WORD = re.compile(r"[a-z0-9]+")
-
-PARENTS = [
-    Parent(
-        id="CO-1", title="Win the European market", level=Level.COMPANY, period="2027",
-        key_results=[
-            ParentKeyResult(id="CO-1.KR1", text="Raise European trial conversion from 11.2% to 14% by 2027-12-31"),
-            ParentKeyResult(id="CO-1.KR2", text="Grow European ARR from $4.3M to $5.4M by 2027-12-31"),
-        ],
-    ),
-    Parent(
-        id="CO-2", title="Customers succeed quickly and stay with us", level=Level.COMPANY, period="2027",
-        key_results=[
-            ParentKeyResult(id="CO-2.KR1", text="Cut median onboarding time from 19 days to 12 days by 2027-12-31"),
-        ],
-    ),
-]
+PARENTS = sample_parents("CO", due="2027-12-31", period="2027")
 
 CHUNKS = [
     Hit(chunk_id="eu-plan#1", document="eu-plan.md", heading="Europe",
@@ -63,29 +48,11 @@ KR_TEMPLATES = (
 )
 
 
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
-
-
-class MemoryStore:
+class MemoryStore(WordStore):
     """The ``KnowledgeStore`` protocol over dicts: documents of paragraphs, parents, word-overlap search."""
 
     def __init__(self, chunks: list[Hit] | None = None, parents: list[Parent] | None = None) -> None:
-        self.chunks: dict[str, Hit] = {c.chunk_id: c for c in (CHUNKS if chunks is None else chunks)}
-        self.parents: dict[str, Parent] = {p.id: p for p in (PARENTS if parents is None else parents)}
-
-    def search(self, query: str, *, k: int = 5) -> list[Hit]:
-        wanted = _words(query)
-        scored = []
-        for chunk in self.chunks.values():
-            words = _words(chunk.text)
-            overlap = len(words & wanted) / max(1, len(words))
-            if overlap > 0:
-                scored.append(chunk.model_copy(update={"score": round(overlap, 4)}))
-        return sorted(scored, key=lambda h: -h.score)[:k]
-
-    def get_chunks(self, chunk_ids: list[str]) -> list[Hit]:
-        return [self.chunks[c] for c in chunk_ids if c in self.chunks]
+        super().__init__(CHUNKS if chunks is None else chunks, PARENTS if parents is None else parents)
 
     def list_documents(self) -> list[DocumentInfo]:
         counts: dict[str, int] = {}
@@ -133,26 +100,6 @@ class MemoryStore:
             self.parents[pid] = parent
             imported.append(parent)
         return imported
-
-    def list_parents(self) -> list[Parent]:
-        return list(self.parents.values())
-
-    def get_parent(self, parent_id: str) -> Parent:
-        for parent in self.parents.values():
-            if parent_id == parent.id or parent_id in {kr.id for kr in parent.key_results}:
-                return parent
-        raise UnknownParent(f"No parent {parent_id!r}.")
-
-    def suggest_parents(self, text: str, *, k: int = 5) -> list[ParentMatch]:
-        wanted = _words(text)
-        ranked = sorted(
-            self.parents.values(),
-            key=lambda p: -len(_words(" ".join([p.title, *(kr.text for kr in p.key_results)])) & wanted),
-        )
-        return [ParentMatch(id=p.id, title=p.title, score=0.5) for p in ranked[:k]]
-
-    def parent_ids(self) -> set[str]:
-        return {pid for p in self.parents.values() for pid in [p.id, *(kr.id for kr in p.key_results)]}
 
     def describe(self) -> str:
         return f"memory: {len(self.list_documents())} documents, {len(self.parents)} parents"

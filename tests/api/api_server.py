@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -10,14 +9,8 @@ from contextlib import contextmanager
 
 import uvicorn
 from starlette.types import ASGIApp
+from testkit import free_port
 from uvicorn.config import LOGGING_CONFIG
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager

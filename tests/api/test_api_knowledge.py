@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api_server import free_port
 from fastapi.testclient import TestClient
+from testkit import free_port
 
 from assistant.api import create_app
 from assistant.config import Settings, settings_from_env

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from api_fakes import FLAWED_YAML, SOUND_MD
 from fastapi.testclient import TestClient
+from testkit import write
 
 from assistant.review import CATALOGUE
 
@@ -30,16 +31,12 @@ def okr_review_json(path: Path, *extra: str) -> dict[str, object]:
 
 @pytest.fixture
 def flawed_file(tmp_path: Path) -> Path:
-    path = tmp_path / "flawed.yaml"
-    path.write_text(FLAWED_YAML, encoding="utf-8")
-    return path
+    return write(tmp_path / "flawed.yaml", FLAWED_YAML)
 
 
 @pytest.fixture
 def sound_file(tmp_path: Path) -> Path:
-    path = tmp_path / "sound.md"
-    path.write_text(SOUND_MD, encoding="utf-8")
-    return path
+    return write(tmp_path / "sound.md", SOUND_MD)
 
 
 @pytest.mark.parametrize("name", ["yaml-full.yaml", "json-full.json", "md-table.md", "text-objective-kr-labels.txt"])

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-from api_server import free_port
+from testkit import free_port, running_server
 
 from assistant.cli.serve import is_loopback
 
@@ -23,31 +22,12 @@ def okr(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 
 @contextmanager
-def running(*args: str, env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
-    process = subprocess.Popen([sys.executable, "-m", "assistant", "serve", *args], env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def wait_healthy(url: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"okr serve exited: {process.stderr.read() if process.stderr else ''}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise AssertionError("okr serve did not become healthy within 60 s")
+def serving(*args: str, port: int, log: Path, env: dict[str, str]) -> Iterator[str]:
+    """`okr serve --port PORT ARGS` as a process, healthy; yields its base URL."""
+    base = f"http://127.0.0.1:{port}"
+    with running_server([sys.executable, "-m", "assistant", "serve", "--port", str(port), *args], name="okr serve",
+                        ready_url=f"{base}/healthz", log=log, env=env):
+        yield base
 
 
 @pytest.mark.parametrize(
@@ -68,22 +48,17 @@ def test_refuses_a_public_host_without_keys(host: str, tmp_path: Path) -> None:
 
 
 def test_serves_on_loopback(tmp_path: Path) -> None:
-    port = free_port()
     env = {**os.environ, "OKR_LLM_BACKEND": "fake"}
-    with running("--port", str(port), "--data-dir", str(tmp_path), "--log-level", "warning", env=env) as process:
-        base = f"http://127.0.0.1:{port}"
-        wait_healthy(base, process)
+    with serving("--data-dir", str(tmp_path), "--log-level", "warning", port=free_port(),
+                 log=tmp_path / "serve.log", env=env) as base:
         assert httpx.get(f"{base}/api/v1/rules/kr-vague", timeout=10).json()["id"] == "kr-vague"
         assert "Review OKRs" in httpx.get(f"{base}/review", timeout=10).text
 
 
 def test_public_host_with_keys_requires_them(tmp_path: Path) -> None:
-    port = free_port()
     env = {**os.environ, "OKR_API_KEYS": "serve-test-key", "OKR_LLM_BACKEND": "fake"}
-    with running("--host", "0.0.0.0", "--port", str(port), "--data-dir", str(tmp_path), "--workers", "2",
-                 env=env) as process:
-        base = f"http://127.0.0.1:{port}"
-        wait_healthy(base, process)
+    with serving("--host", "0.0.0.0", "--data-dir", str(tmp_path), "--workers", "2", port=free_port(),
+                 log=tmp_path / "serve.log", env=env) as base:
         assert httpx.get(f"{base}/api/v1/rules", timeout=10).status_code == 401
         ok = httpx.get(f"{base}/api/v1/rules", headers={"Authorization": "Bearer serve-test-key"}, timeout=10)
         assert ok.status_code == 200

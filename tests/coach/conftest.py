@@ -1,24 +1,16 @@
-"""Fixtures for the coach tests: the shipped exercises, and a way to run the real `okr` command."""
+"""Fixtures for the coach tests: the shipped exercises, and a way to run the real `okr` command (its helpers
+and the example paths live in ``testkit``)."""
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from testkit import REPO, Okr, okr_env
 
 from assistant.coaching import Exercise, load_exercises
-
-REPO = Path(__file__).resolve().parents[2]
-FLAWED = REPO / "knowledge" / "examples" / "okrs" / "flawed-team-okrs.md"
-QUILL_PARENTS = REPO / "knowledge" / "examples" / "quill" / "company-okrs.yaml"
-
-Okr = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture(scope="session")
@@ -29,13 +21,6 @@ def exercises() -> tuple[Exercise, ...]:
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "learner"
-
-
-def okr_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OKR_")}
-    env.update({"OKR_DATA_DIR": str(data_dir), "ORT_DISABLE_TELEMETRY": "1", "ANONYMIZED_TELEMETRY": "False",
-                "PYTHONIOENCODING": "utf-8", "COLUMNS": "120"})
-    return env
 
 
 @pytest.fixture
@@ -49,10 +34,3 @@ def okr(data_dir: Path) -> Okr:
         )
 
     return run
-
-
-def as_json(result: subprocess.CompletedProcess[str]) -> Any:
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
-    assert isinstance(data, dict)
-    return data

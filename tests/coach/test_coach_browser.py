@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, okr_env
+from testkit import REPO, okr_env
 
 from assistant.coaching import get_exercise
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import FLAWED, QUILL_PARENTS, REPO, Okr, as_json
+from testkit import FLAWED, QUILL_PARENTS, REPO, Okr, as_json
 
 from assistant.coaching import get_exercise
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from conftest import REPO, Okr, as_json, okr_env
+from testkit import REPO, Okr, as_json, okr_env
 
 from assistant.coaching import get_exercise
 

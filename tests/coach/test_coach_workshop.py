@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FLAWED, QUILL_PARENTS
 from test_coach_terminal import finish, next_exercise_id, spawn, words
+from testkit import FLAWED, QUILL_PARENTS
 
 from assistant.cli.review import read_parents
 from assistant.coaching import Answer, WorkshopExercise, grade, workshop_exercises

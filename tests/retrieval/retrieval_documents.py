@@ -6,7 +6,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
 OKR = [sys.executable, "-c", "from assistant.cli import main; main()"]
 
 

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from retrieval_documents import OKR, REPO
+from retrieval_documents import OKR
+from testkit import REPO
 
 from assistant.config import Settings
 from assistant.retrieval.chunking import chunk_sections

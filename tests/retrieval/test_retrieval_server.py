@@ -4,59 +4,30 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from testkit import free_port, running_server
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 CHROMA = Path(sys.executable).with_name("chroma")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[str]:
     if not CHROMA.exists():
         pytest.fail(f"the chroma command that comes with chromadb is missing ({CHROMA})")
-    port = _free_port()
-    log = (tmp_path / "chroma.log").open("w")
-    env = {**os.environ, "HOME": str(tmp_path / "server-home")}
-    server = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
-    )
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"chroma run did not come up: {(tmp_path / 'chroma.log').read_text()}")
-            time.sleep(0.3)
+    command = [str(CHROMA), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
+               "--port", str(port)]
+    env = {**os.environ, "HOME": str(tmp_path / "server-home")}
+    with running_server(command, name="chroma run", ready_url=f"{url}/api/v2/heartbeat",
+                        log=tmp_path / "chroma.log", env=env):
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=20)
-        log.close()
 
 
 def test_ingest_and_search_through_a_chroma_server(chroma_server: str, docs: Path, tmp_path: Path, run_okr: Run) -> None:
