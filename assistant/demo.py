@@ -10,6 +10,7 @@ error findings, and with the error's exit code when drafting fails.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +45,9 @@ def main(data_dir: Path | None, team: str, backend: str, objectives: int) -> Non
     sys.exit(1 if errors else 0)
 
 
+DEMO_CALL_TIMEOUT = 900.0  # seconds per model call, unless OKR_LLM_TIMEOUT says otherwise
+
+
 def run(*, data_dir: Path | None, team: str, backend: str, objectives: int) -> int:
     """Draft and review; returns the number of error findings in the draft."""
     from assistant.config import settings_from_env
@@ -57,6 +61,9 @@ def run(*, data_dir: Path | None, team: str, backend: str, objectives: int) -> i
     from assistant.review import render_report, review
 
     settings = settings_from_env(data_dir=data_dir)
+    if "OKR_LLM_TIMEOUT" not in os.environ:
+        # The demo should finish on a slow laptop: a model call on 2 busy cores can take minutes.
+        settings = settings.model_copy(update={"llm_timeout": max(settings.llm_timeout, DEMO_CALL_TIMEOUT)})
     sample = knowledge_dir() / "examples" / "quill"
     store = open_store(settings)
     prepare(store, sample)

@@ -44,3 +44,18 @@ def test_demo_prepares_the_sample_drafts_and_reviews(tmp_path, scripted):
     assert "# Review of the draft" in out
     assert "Ingesting" in result.stderr and "Importing parents" in result.stderr
     assert len(scripted.calls) == 4
+
+
+@pytest.mark.parametrize(("env", "expected"), [({}, 900.0), ({"OKR_LLM_TIMEOUT": "45"}, 45.0)])
+def test_demo_gives_a_slow_machine_time_unless_told_otherwise(tmp_path, monkeypatch, env, expected):
+    """The demo must finish on a slow laptop; an explicit OKR_LLM_TIMEOUT still wins."""
+    from assistant.demo import main
+
+    seen = []
+    backend = FakeBackend([_reply] * 8)
+    monkeypatch.setattr("assistant.llm.build_backend", lambda settings, name=None: seen.append(settings) or backend)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "demo"), "--team", "onboarding-growth"])
+    assert result.exit_code == 0, result.stderr
+    assert [s.llm_timeout for s in seen] == [expected]
