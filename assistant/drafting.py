@@ -149,9 +149,31 @@ def draft_okrs(
         citations = resolve_citations(okr_set, book, store)
     with recorder.step("validation", detail="all rules on the whole set"):
         report = review(okr_set, policy=policy, known_parents=known)
-    result = _result(request, period, drafted, report.findings, report.score, book, recorder, citations=citations)
+    # the reviewer has no rule for it (two objectives may share words), but a repeat the repairs left is reported
+    repeats = [
+        _repeat_finding(f"objectives[{index}]", objective.title, twin)
+        for index, objective in enumerate(drafted)
+        if (twin := repeated_title(objective.title, [d.title for d in drafted[:index]])) is not None
+    ]
+    result = _result(request, period, drafted, [*repeats, *report.findings], report.score, book, recorder,
+                     citations=citations)
     emit(DraftEvent(kind="result", message="complete", result=result))
     return result
+
+
+def repeated_title(title: str, earlier: Sequence[str]) -> str | None:
+    """The earlier title this one restates, checked both ways (a small model also adds a few words)."""
+    from assistant.review.rules_objective import near_copy
+
+    return next((e for e in earlier if near_copy(title, e) or near_copy(e, title)), None)
+
+
+def _repeat_finding(path: str, title: str, twin: str) -> Finding:
+    return Finding(
+        rule="draft-duplicate-objective", severity=Severity.WARNING, path=path,
+        message=f'The objective "{title}" repeats an objective already drafted ("{twin}"). '
+                "Write a different objective: another outcome this team can move for its parent.",
+    )
 
 
 def objective_count(request: DraftRequest, policy: Policy) -> int:
@@ -260,18 +282,9 @@ class _Chain:
             if (f.path == prefix or f.path.startswith(prefix + "."))
             and (f.severity is Severity.ERROR or f.rule in REPAIR_WARNINGS)
         ]
-        from assistant.review.rules_objective import near_copy
-
-        # both ways: a small model also restates an earlier objective with a few words added
-        twin = next((d.title for d in drafted
-                     if near_copy(objective.title, d.title) or near_copy(d.title, objective.title)), None)
+        twin = repeated_title(objective.title, [d.title for d in drafted])
         if twin is not None:
-            # no reviewer rule covers it (two objectives may share words); for a draft it means "not new"
-            found.insert(0, Finding(
-                rule="draft-duplicate-objective", severity=Severity.WARNING, path=prefix,
-                message=f'The objective "{objective.title}" repeats an objective already drafted ("{twin}"). '
-                        "Write a different objective: another outcome this team can move for its parent.",
-            ))
+            found.insert(0, _repeat_finding(prefix, objective.title, twin))
         if not any(f.rule == "objective-copies-parent" for f in found):
             copied = copied_parent_text(objective.title, context)
             if copied is not None:

@@ -206,7 +206,7 @@ def test_an_objective_that_repeats_an_earlier_one_gets_a_new_title(request_, sto
     result = draft_okrs(request_, llm=llm, store=store, policy=policy)
     assert "repeats an objective already drafted" in llm.calls[3].messages[-1].content
     assert result.okr_set.objectives[2].title == "Make European customers feel at home"
-    assert not any(f.rule == "draft-duplicate-objective" for f in result.findings)  # internal, never reported
+    assert not any(f.rule == "draft-duplicate-objective" for f in result.findings)  # fixed, so not reported
 
 
 def test_an_objective_that_restates_an_earlier_one_with_words_added_gets_a_new_title(request_, store, policy):
@@ -225,6 +225,10 @@ def test_a_repeat_the_model_did_not_fix_once_is_not_sent_back_again(request_, st
     result = draft_okrs(request_, llm=llm, store=store, policy=policy, repair_rounds=2)
     assert len(llm.calls) == 4  # one title repair for the repeat, not two
     assert result.trace.repair_rounds == 1 and result.complete
+    # the repeat that is left is reported with the draft, not hidden behind the reviewer's score
+    repeats = [f for f in result.findings if f.rule == "draft-duplicate-objective"]
+    assert [(f.path, f.severity.value) for f in repeats] == [("objectives[2]", "warning")]
+    assert "Become the obvious choice for European field teams" in repeats[0].message
 
 
 @pytest.mark.parametrize("schema", ["RepairedTitle", "RepairedKeyResult"])
