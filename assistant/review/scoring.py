@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from assistant.okr import Finding, KeyResultVerdict, ObjectiveVerdict, Severity, Verdict
-from assistant.review.context import Env, trusted
+from assistant.parsing.models import trusted
+from assistant.review.context import Env
 
 ITEM_COST = {Severity.ERROR: 45, Severity.WARNING: 15, Severity.INFO: 0}
 SET_COST = {Severity.ERROR: 20, Severity.WARNING: 5, Severity.INFO: 0}

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from assistant.okr import Finding, ObjectiveVerdict, OKRSet, Parent, Report, Severity, Verdict
+from assistant.parsing.models import trusted
 from assistant.review import rules_kr, rules_objective, rules_set
 from assistant.review.catalogue import CATALOGUE
-from assistant.review.context import Env, build_env, trusted
+from assistant.review.context import Env, build_env
 from assistant.review.scoring import score, tally, verdicts
 
 if TYPE_CHECKING:
@@ -90,20 +91,9 @@ def _run(env: Env) -> list[Finding]:
     return findings
 
 
-_new = object.__new__
-_setattr = object.__setattr__
-_FINDING_FIELDS = frozenset(("rule", "severity", "path", "message", "suggestion", "source"))
-
-
 def _finding(rule: str, severity: Severity, path: str, message: str, suggestion: str | None) -> Finding:
-    """``trusted(Finding, ...)``, spelled out: it runs for every finding of every review."""
-    finding: Finding = _new(Finding)
-    _setattr(finding, "__dict__", {"rule": rule, "severity": severity, "path": path, "message": message,
-                                   "suggestion": suggestion, "source": "rules"})
-    _setattr(finding, "__pydantic_fields_set__", set(_FINDING_FIELDS))
-    _setattr(finding, "__pydantic_extra__", None)
-    _setattr(finding, "__pydantic_private__", None)
-    return finding
+    return trusted(Finding, {"rule": rule, "severity": severity, "path": path, "message": message,
+                             "suggestion": suggestion, "source": "rules"})
 
 
 _ERROR, _WARNING = Severity.ERROR, Severity.WARNING

@@ -186,7 +186,7 @@ def test_unknown_format_is_an_input_error(weak_report: Report) -> None:
 def test_fast_built_models_equal_validated_ones() -> None:
     """The validator builds findings and verdicts without re-validation: they must be indistinguishable."""
     from assistant.okr import Finding, KeyResultVerdict, ObjectiveVerdict
-    from assistant.review.context import trusted
+    from assistant.parsing.models import trusted
 
     values: dict[str, object] = {"rule": "kr-vague", "severity": Severity.WARNING, "path": "objectives[0]",
                                  "message": "m", "suggestion": None, "source": "rules"}
