@@ -63,7 +63,7 @@ def run(*, data_dir: Path | None, team: str, backend: str, objectives: int) -> i
     settings = settings_from_env(data_dir=data_dir)
     if "OKR_LLM_TIMEOUT" not in os.environ:
         # The demo should finish on a slow laptop: a model call on 2 busy cores can take minutes.
-        settings = settings.model_copy(update={"llm_timeout": max(settings.llm_timeout, DEMO_CALL_TIMEOUT)})
+        settings = settings.model_copy(update={"llm_timeout": DEMO_CALL_TIMEOUT})
     sample = knowledge_dir() / "examples" / "quill"
     store = open_store(settings)
     prepare(store, sample)

@@ -120,8 +120,7 @@ def draft_okrs(
         given=request_numbers([request.mission, *request.focus, request.capacity or ""]),
         request_text=" ".join([request.team, request.mission, *request.focus]),
     )
-    schema = objective_schema(policy.key_results.min, policy.key_results.max)
-    system = system_message(policy, schema)
+    system = system_message(policy)
     chain = _Chain(llm=llm, policy=policy, recorder=recorder, emit=emit, known=known, inputs=inputs,
                    repair_rounds=repair_rounds, deadline=deadline)
     drafted: list[Objective] = []

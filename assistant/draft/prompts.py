@@ -6,8 +6,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pydantic import BaseModel
-
 from assistant.draft.context import ParentContext
 from assistant.draft.schema import objective_schema
 from assistant.llm.base import Message
@@ -27,8 +25,8 @@ class Problem:
     message: str
 
 
-def system_message(policy: Policy, schema: type[BaseModel] | None = None) -> Message:
-    """The system turn of every call of a draft: the rules, an example and the fields of ``schema``.
+def system_message(policy: Policy) -> Message:
+    """The system turn of every call of a draft: the rules, an example and the fields of the objective schema.
 
     The compact schema note is placed here (not added per call by the backend) so that the system turn is the
     same for objectives and repairs: the local model's prompt cache then evaluates it once per draft.
@@ -40,9 +38,7 @@ def system_message(policy: Policy, schema: type[BaseModel] | None = None) -> Mes
             kr_min=policy.key_results.min,
             kr_max=policy.key_results.max,
             max_words=policy.objective_max_words,
-            reply_format=schema_note(
-                schema or objective_schema(policy.key_results.min, policy.key_results.max), compact=True
-            ),
+            reply_format=schema_note(objective_schema(policy.key_results.min, policy.key_results.max), compact=True),
         ),
     )
 

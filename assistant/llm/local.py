@@ -246,11 +246,9 @@ class LocalBackend:
 def _reused_prefix(previous: list[int], prompt: list[int]) -> int:
     """How many of ``prompt``'s tokens llama.cpp kept from the previous call's context (``Llama.generate``:
     the longest common prefix, less one when it covers the whole prompt, to recompute the last logits)."""
-    common = 0
-    for a, b in zip(previous, prompt, strict=False):
-        if a != b:
-            break
-        common += 1
+    from llama_cpp import Llama
+
+    common = Llama.longest_token_prefix(previous, prompt)
     return common - 1 if prompt and common == len(prompt) else common
 
 
