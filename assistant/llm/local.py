@@ -7,6 +7,8 @@ compact note (each field and what it means), at the end, so the system prompt st
 llama.cpp reuses the longest token prefix the prompt shares with the previous call (prompt and reply), so a
 caller that keeps the shared part of its prompts first pays for it once; each completion reports how many
 prompt tokens were actually evaluated. A deadline stops generation that runs past the timeout.
+``prime`` carries that reuse across processes: it puts a shared leading turn (a draft's system turn) into the
+context from a state file saved the first time this machine evaluated it (``prompt_cache``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from assistant.config import Settings
 from assistant.errors import BackendTimeout, ConfigError, LLMError
 from assistant.llm.base import Completion, Message
 from assistant.llm.model_files import resolve_model_path
+from assistant.llm.prompt_cache import LlamaContext, PrimeResult, PromptCache, prefix_tokens, prime_prefix
 from assistant.llm.structured import json_schema_of, with_schema_instructions
 
 if TYPE_CHECKING:
@@ -127,8 +130,10 @@ class LocalBackend:
         n_threads: int | None = None,
         timeout: float = 120.0,
         lazy_grammar: bool = True,
+        prompt_cache: Path | None = None,
     ):
         self.model_path = model_path
+        self.prompt_cache = prompt_cache
         self.model = model_path.stem
         self.n_ctx = n_ctx
         self.n_threads = n_threads or os.cpu_count() or 1
@@ -145,6 +150,7 @@ class LocalBackend:
             n_ctx=settings.local_context,
             n_threads=settings.local_threads,
             timeout=settings.llm_timeout,
+            prompt_cache=settings.data_dir / "cache" / "prompts",
         )
 
     def _too_long(self) -> str:
@@ -169,6 +175,43 @@ class LocalBackend:
 
     def load(self) -> LoadedModel:
         return load_model(self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads)
+
+    def prime(self, messages: list[Message]) -> PrimeResult | None:
+        """Put the leading ``messages`` (those every following call starts with, e.g. a draft's system turn)
+        into the model's context, so that the next ``complete`` evaluates only what comes after them.
+
+        They are rendered as the chat template renders the start of a longer conversation. Nothing is done
+        when the context already starts with them; otherwise their KV state is loaded from the prompt cache
+        directory when this machine saved it before, or evaluated and saved there (a cache file that is
+        damaged or cannot be written is ignored, never an error).
+
+        Returns:
+            What was done (tokens, source, seconds), or None when the chat format gives no prefix that is safe
+            to reuse or the prefix does not fit the context.
+
+        Raises:
+            LLMError: llama.cpp failed to evaluate the prefix.
+            BackendTimeout: evaluating it took longer than the timeout.
+        """
+        from llama_cpp import __version__ as runtime
+
+        loaded = self.load()
+        with loaded.lock:
+            llama = loaded.llama
+            tokens = prefix_tokens(llama, messages)
+            if not tokens or len(tokens) >= llama.n_ctx():
+                return None
+            cache = PromptCache(self.prompt_cache) if self.prompt_cache is not None else None
+            try:
+                key = PromptCache.key(loaded.path, n_ctx=llama.n_ctx(), runtime=runtime, tokens=tokens)
+            except OSError:
+                cache, key = None, None
+            context = LlamaContext(llama, deadline=time.monotonic() + self.timeout, timeout=self.timeout)
+            try:
+                return prime_prefix(context, tokens, cache=cache, key=key)
+            except RuntimeError as exc:
+                llama.reset()
+                raise LLMError(f"llama.cpp failed to evaluate the prompt: {exc}") from exc
 
     def complete(
         self,
