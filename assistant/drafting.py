@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -61,6 +62,10 @@ REPAIR_WARNINGS = frozenset(
 )
 OBJECTIVE_MAX_TOKENS = 420
 REPAIR_MAX_TOKENS = 90
+# Room a repair needs after an objective (its question and a one-line answer), in tokens, and the fewest characters
+# a token holds in our prompts (English prose is about 4; JSON and ids less): both for the context-window check.
+REPAIR_HEADROOM = 300
+CHARS_PER_TOKEN = 3.0
 STRUCTURED_RETRIES = 1
 TEMPERATURE = 0.0  # greedy: the same request on the same model gives the same draft (a reproducible demo)
 
@@ -121,26 +126,45 @@ def draft_okrs(
         request_text=" ".join([request.team, request.mission, *request.focus]),
     )
     system = system_message(policy)
+    prime = getattr(llm, "prime", None)  # the local backend: the system turn's KV state, cached on disk
+    if prime is not None:
+        with recorder.step("system turn: prompt eval") as step:
+            primed = prime([system])
+            if primed is not None:
+                step.prompt_tokens = primed.evaluated
+                step.detail = primed.describe()
     chain = _Chain(llm=llm, policy=policy, recorder=recorder, emit=emit, known=known, inputs=inputs,
                    repair_rounds=repair_rounds, deadline=deadline)
     drafted: list[Objective] = []
     focuses = focus_plan(request, contexts, count)
+    # One conversation for the whole draft: each objective's turn follows the model's earlier replies, so the
+    # prompt cache holds everything before it and the model sees what it already wrote. When the next turn would
+    # not fit the model's context, a new conversation starts with the shared facts and the objectives so far.
+    conversation: list[Message] = [system]
+    shown: set[str] = set()
     for index in range(count):
         context = contexts[index % len(contexts)]
         emit(DraftEvent(kind="step", index=index,
                         message=f"Objective {index + 1}/{count}: drafting for parent {context.parent.id}"))
-        user = objective_message(request, period=period, deadline=deadline, number=index + 1, total=count,
-                                 context=context, contexts=contexts, drafted=drafted, focus=focuses[index])
+        ask = partial(objective_message, request, period=period, deadline=deadline, number=index + 1, total=count,
+                      context=context, contexts=contexts, drafted=drafted, focus=focuses[index])
+        user = ask(continued=len(conversation) > 1, shown=shown)
+        if len(conversation) > 1 and not chain.fits([*conversation, user]):
+            conversation, shown = [system], set()
+            user = ask()
+        messages = [*conversation, user]
         try:
-            objective = chain.objective(index, [system, user], context, drafted)
+            objective, reply = chain.objective(index, messages, context, drafted)
         except LLMError as exc:
-            partial = _result(request, period, drafted, [], 0, book, recorder, complete=False)
-            emit(DraftEvent(kind="result", message="incomplete", result=partial))
+            unfinished = _result(request, period, drafted, [], 0, book, recorder, complete=False)
+            emit(DraftEvent(kind="result", message="incomplete", result=unfinished))
             raise DraftIncomplete(
                 f"The draft stopped at objective {index + 1} of {count} (parent {context.parent.id}); "
                 f"only {index} of {count} objectives were drafted, so no draft is returned. Cause: {exc.message}"
             ) from exc
         drafted.append(objective)
+        conversation = [*messages, Message(role="assistant", content=reply)]
+        shown.update(p.label for p in context.passages)
         emit(DraftEvent(kind="objective", index=index, objective=objective, message=objective.title))
 
     okr_set = OKRSet(team=request.team, period=period, level=Level.TEAM, objectives=drafted)
@@ -201,8 +225,19 @@ class _Chain:
         self.repair_rounds = max(0, repair_rounds)
         self.schema = objective_schema(policy.key_results.min, policy.key_results.max)
 
+    def fits(self, messages: Sequence[Message]) -> bool:
+        """Whether ``messages`` leave room in the model's context (if it has a small one, as the local model
+        does) for an objective and a repair after it. An estimate from the characters: it errs on the safe side.
+        """
+        window = getattr(self.llm, "n_ctx", None)
+        if not isinstance(window, int):
+            return True
+        estimate = sum(len(m.content) for m in messages) / CHARS_PER_TOKEN + 8 * len(messages)
+        return estimate + OBJECTIVE_MAX_TOKENS + REPAIR_HEADROOM <= window
+
     def objective(self, index: int, messages: list[Message], context: ParentContext,
-                  drafted: Sequence[Objective]) -> Objective:
+                  drafted: Sequence[Objective]) -> tuple[Objective, str]:
+        """The objective, checked and repaired, and the model's first reply (the conversation goes on from it)."""
         name = f"objective {index + 1}"
         value, reply = self._generate(name, messages, self.schema, OBJECTIVE_MAX_TOKENS)
         # repairs continue this conversation: the local model's prompt cache already holds all of it
@@ -230,7 +265,7 @@ class _Chain:
             assembled = assemble(value, context, self.inputs)
             self._note(f"{name}: repair {round_number}", assembled.notes)
             self.recorder.trace.repair_rounds += 1
-        return assembled.objective
+        return assembled.objective, reply
 
     def repair(self, index: int, round_number: int, value: DraftedObjective, objective: Objective,
                problems: Sequence[Finding], conversation: list[Message]) -> DraftedObjective:

@@ -112,6 +112,9 @@ class _Counting:
         self.evaluated = 0
         self.rows: list[dict[str, Any]] = []
 
+    def __getattr__(self, name: str) -> Any:  # the rest of the backend (its context size, prime) as it is
+        return getattr(self.llm, name)
+
     def complete(self, messages: Any, **options: Any) -> Any:
         completion = self.llm.complete(messages, **options)
         evaluated = int(completion.extra.get("prompt_evaluated_tokens", completion.prompt_tokens))
@@ -120,7 +123,7 @@ class _Counting:
         schema = options.get("schema")
         self.rows.append({"schema": schema.__name__ if schema else None, "prompt": completion.prompt_tokens,
                           "evaluated": evaluated, "generated": completion.completion_tokens,
-                          "seconds": round(completion.seconds, 2)})
+                          "seconds": round(completion.seconds, 2), "reply": completion.text})
         return completion
 
 

@@ -59,8 +59,7 @@ def assemble(drafted: DraftedObjective, context: ParentContext, inputs: Inputs) 
             request_text=inputs.request_text, period=inputs.period,
         )
         notes.extend(tagged.notes)
-        owner = _clean(drafted_kr.owner or "") or None
-        kr = KeyResult(text=tagged.text, owner=owner, sources=tagged.sources, numbers=tagged.numbers)
+        kr = KeyResult(text=tagged.text, sources=tagged.sources, numbers=tagged.numbers)
         key_results.append(derive_fields(kr, period=inputs.period))
     title = _clean(drafted.title).rstrip(".")
     qualitative = without_numbers(title)
@@ -69,7 +68,6 @@ def assemble(drafted: DraftedObjective, context: ParentContext, inputs: Inputs) 
         title = qualitative
     objective = Objective(
         title=title,
-        rationale=_clean(drafted.rationale) or None,
         key_results=key_results,
         aligns_to=alignment,
         owner=inputs.team,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from assistant.draft.context import ParentContext
@@ -46,9 +46,15 @@ def system_message(policy: Policy) -> Message:
 def objective_message(
     request: DraftRequest, *, period: str, deadline: str, number: int, total: int, context: ParentContext,
     drafted: Sequence[Objective], contexts: Sequence[ParentContext] = (), focus: str | None = None,
+    continued: bool = False, shown: Collection[str] = (),
 ) -> Message:
-    """The user turn for objective ``number``: the draft's shared facts first (every parent of ``contexts``),
-    this objective's last."""
+    """The user turn for objective ``number``.
+
+    A turn that opens a conversation holds the draft's shared facts first (every parent of ``contexts``, the
+    objectives already ``drafted``), this objective's part last. A ``continued`` turn follows earlier turns of
+    the same conversation instead: only this objective's part, with just the passages whose labels are not in
+    ``shown`` (those earlier turns showed); the model's earlier objectives are in the conversation as its replies.
+    """
     parents = list({c.parent.id: (c.parent, parent_metrics(c.parent)) for c in [*contexts, context]}.values())
     return Message(
         role="user",
@@ -64,7 +70,9 @@ def objective_message(
             parent=context.parent,
             focus=focus,
             key_result=context.key_result,
-            passages=context.passages,
+            passages=[p for p in context.passages if p.label not in shown],
+            shown=[p.label for p in context.passages if p.label in shown],
+            continued=continued,
         ),
     )
 

@@ -24,7 +24,6 @@ class DraftedAlignment(BaseModel):
     model_config = ConfigDict(extra="ignore", json_schema_extra=_require_all)
 
     id: str = Field(description="Parent objective id, or one of its key result ids.")
-    kind: Literal["objective", "key_result"] = Field(default="objective", description="What the id names.")
     type: Literal["explicit", "directional"] = Field(
         default="directional", description="explicit: the team takes on a parent key result; else directional."
     )
@@ -37,12 +36,14 @@ class DraftedKeyResult(BaseModel):
         min_length=1,
         description="One measurable outcome: metric, from baseline to target, by a date.",
     )
-    owner: str | None = Field(default=None, description="Role that owns it.")
 
 
 class DraftedObjective(BaseModel):
     """One objective as the model drafts it (before provenance, alignment and citation checks).
 
+    Only what the model has to decide: every generated token costs the local model about 70 ms, so what the
+    chain can derive is not asked for (whether the id names an objective or a key result; the owner, which the
+    request does not name; a rationale, which a small model fills with the same boilerplate every time).
     No length limits in the schema: llama.cpp turns them into deeply nested grammar rules that slow every
     token; ``max_tokens`` bounds the reply, and the reviewer's rules judge the lengths.
     """
@@ -50,7 +51,6 @@ class DraftedObjective(BaseModel):
     model_config = ConfigDict(extra="ignore", json_schema_extra=_require_all)
 
     title: str = Field(min_length=1, description="Qualitative, inspiring, short; no numbers.")
-    rationale: str = Field(default="", description="Why it matters now, in at most 15 words.")
     aligns_to: DraftedAlignment
     sources: list[str] = Field(default_factory=list, description="Ids of the passages used, e.g. S1.")
     key_results: list[DraftedKeyResult]

@@ -69,21 +69,50 @@ def test_draft_reports_progress_in_order(request_, store, policy, events):
         i for i, m in enumerate(steps) if m.startswith("Objective 2/3"))
 
 
-def test_each_prompt_lists_the_objectives_already_drafted(request_, store, policy):
+def test_each_objective_continues_one_conversation(request_, store, policy):
     llm = fake(*good_replies())
     draft_okrs(request_, llm=llm, store=store, policy=policy)
-    first, second, third = (call.messages[-1].content for call in llm.calls)
-    assert "Already drafted" not in first
+    calls = [call.messages for call in llm.calls]
+    first, second, third = (messages[-1].content for messages in calls)
+    # each call extends the one before: the earlier turns and the model's own replies, unchanged (a prefix the
+    # local model's prompt cache already holds), then the next objective's turn
+    assert [len(messages) for messages in calls] == [2, 4, 6]
+    assert calls[1][:2] == calls[0] and calls[2][:4] == calls[1]
+    assert [m.role for m in calls[2]] == ["system", "user", "assistant", "user", "assistant", "user"]
+    assert "Become the obvious choice for European field teams" in calls[1][2].content
+    assert "Get every new customer live in days" in calls[2][4].content
+    # the shared facts come once, in the first turn; later turns ask for a different objective
+    assert "Team: EU Growth" in first and "Team: EU Growth" not in second
+    assert "Already drafted" not in first + second + third
+    assert "a different outcome from the objectives above" in second
+    # one objective per call: each turn names one parent and asks for objective n of 3
+    assert "Write objective 1 of 3" in first and "parent P-1" in first
+    assert "Write objective 2 of 3" in second and "parent P-2" in second
+    # a passage is shown once; a later objective that rests on it refers back to it (the fake store has three
+    # chunks, all retrieved for both parents)
+    assert first.count("<passage ") == 3 and "<passage " not in second + third
+    assert "Its passages shown above: S3, S1, S2." in second and "Its passages shown above: S1, S2, S3." in third
+    # the system turn and the schema are the same for every call (a cacheable prefix)
+    assert len({messages[0].content for messages in calls}) == 1
+    assert {call.schema for call in llm.calls} == {llm.calls[0].schema}
+    assert issubclass(llm.calls[0].schema, DraftedObjective)
+
+
+def test_a_turn_that_would_not_fit_the_context_starts_a_new_conversation(request_, store, policy):
+    llm = fake(*good_replies())
+    llm.n_ctx = 1_300  # type: ignore[attr-defined]  # as small as a local model's context could be set
+    draft_okrs(request_, llm=llm, store=store, policy=policy)
+    calls = [call.messages for call in llm.calls]
+    assert [len(messages) for messages in calls] == [2, 2, 2]
+    first, second, third = (messages[-1].content for messages in calls)
+    # a new conversation repeats the shared facts and lists the objectives already drafted
+    assert "Already drafted" not in first and "Team: EU Growth" in second
     assert "Become the obvious choice for European field teams" in second
     assert "Get every new customer live in days" in third
     assert "Cut median days to publish a first schedule from 19 to 12" in third
-    # one objective per call: each prompt names one parent and asks for objective n of 3
-    assert "Write objective 1 of 3" in first and "parent P-1" in first
-    assert "Write objective 2 of 3" in second and "parent P-2" in second
-    # the system turn and the schema are the same for every call (a cacheable prefix)
-    assert len({call.messages[0].content for call in llm.calls}) == 1
-    assert {call.schema for call in llm.calls} == {llm.calls[0].schema}
-    assert issubclass(llm.calls[0].schema, DraftedObjective)
+    head = first.split("Objective 1 of 3")[0]
+    assert second.startswith(head) and third.startswith(head)
+    assert "<passage " in third
 
 
 def test_each_focus_area_goes_to_one_objective_and_the_prompts_share_their_start(request_, store, policy):
@@ -94,9 +123,8 @@ def test_each_focus_area_goes_to_one_objective_and_the_prompts_share_their_start
     assert 'serves this parent, with the focus "European trial conversion".' in first
     assert 'serves this parent, with the focus "onboarding time".' in second
     assert "serves this parent." in third  # two areas, three objectives: the model chooses for the third
-    # everything the objectives share comes first, so the local model's prompt cache evaluates it once
+    # everything the objectives share comes first, in the conversation's first turn
     head = first.split("Objective 1 of 3")[0]
-    assert second.startswith(head) and third.startswith(head)
     assert "- P-1: Win the European market" in head and "- P-2: Customers succeed quickly" in head
 
 

@@ -47,13 +47,15 @@ def test_error_findings_are_fed_back_and_the_repair_converges(request_, store, p
     repair_call, drafting_call = llm.calls[2], llm.calls[1]
     # one small question for the one failing part, continuing the objective's own conversation: the local
     # model's prompt cache holds that conversation, so only the question is new prompt
-    assert [m.role for m in repair_call.messages] == ["system", "user", "assistant", "user"]
-    assert repair_call.messages[:2] == drafting_call.messages
-    assert repair_call.messages[2].content == _vague_first(drafting_call.messages)  # its reply, verbatim
+    assert [m.role for m in repair_call.messages] == ["system", "user", "assistant", "user", "assistant", "user"]
+    assert repair_call.messages[:4] == drafting_call.messages
+    assert repair_call.messages[4].content == _vague_first(drafting_call.messages)  # its reply, verbatim
     assert repair_call.messages[0].content == llm.calls[0].messages[0].content
     assert "The median customer needs 19 days" in repair_call.messages[1].content  # a baseline to take
     assert repair_call.schema.__name__ == "RepairedKeyResult"
-    feedback = repair_call.messages[3].content
+    # the repair branches off: the next objective continues after the objective's reply, without the repair turns
+    assert llm.calls[3].messages[:5] == repair_call.messages[:5] and len(llm.calls[3].messages) == 6
+    feedback = repair_call.messages[5].content
     assert "repair round 1" in feedback and f'"{VAGUE}"' in feedback
     assert "by 2027-03-31" in feedback
     assert "kr-not-measurable" not in feedback  # messages are written for people, not rule ids
