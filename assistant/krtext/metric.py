@@ -198,7 +198,6 @@ def _joins(tokens: list[Token], i: int, lo: int) -> bool:
 def metric_span(tokens: list[Token], clause: Clause) -> tuple[int, int, str] | None:
     """``(start, end, how)`` token indexes of the clause's metric phrase, or None."""
     lo, hi = clause.lo, clause.hi
-    runs = _runs(tokens, clause)
     first_valued = hi
     for i in range(lo, hi):
         if tokens[i].kind in _VALUED:
@@ -207,12 +206,14 @@ def metric_span(tokens: list[Token], clause: Clause) -> tuple[int, int, str] | N
     if clause.verb is not None and clause.verb_end < hi:
         if clause.verb in (lx.DONE, lx.REACH) and first_valued == hi:
             return None  # a deliverable ("Launch the app", "Achieve SOC 2"), not a metric
-        for start, end in runs:
-            if start == clause.verb_end:
-                trimmed = _trim(tokens, start, end, "verb")
-                if trimmed is not None:
-                    return (*trimmed, "verb")
-                break
+        # The words after the verb: the run that starts at verb_end, when there is one. The verb's last word
+        # always ends a run, so this is the run of the whole clause's runs that starts there; most metrics are
+        # found here, without reading the rest of the clause into runs.
+        for start, end in _runs(tokens, clause, clause.verb_end, first=True):
+            trimmed = _trim(tokens, start, end, "verb")
+            if trimmed is not None:
+                return (*trimmed, "verb")
+    runs = _runs(tokens, clause)
     subject = None
     before = [run for run in runs if run[1] <= first_valued]
     if before and first_valued < hi:
@@ -264,35 +265,44 @@ def _index(tokens: list[Token], tok: Token, lo: int, hi: int) -> int:
     return lo
 
 
-def _runs(tokens: list[Token], clause: Clause) -> list[tuple[int, int]]:
-    """Maximal stretches of the clause that can be part of a metric phrase."""
+def _runs(tokens: list[Token], clause: Clause, begin: int | None = None, *, first: bool = False
+          ) -> list[tuple[int, int]]:
+    """Maximal stretches of the clause that can be part of a metric phrase.
+
+    ``begin``: read from this token on rather than from the clause's start. ``first``: stop at the first token
+    that ends a run: the one run that starts at ``begin``, or none when that token cannot be part of a phrase.
+    """
     runs: list[tuple[int, int]] = []
     start = -1
     lo, hi, verb_end = clause.lo, clause.hi, clause.verb_end
-    for i in range(lo, hi):
+    for i in range(lo if begin is None else begin, hi):
         tok = tokens[i]
         kind = tok.kind
         if kind == WORD:
-            low = tok.low
-            breaks = (
-                tok.used
-                or i < verb_end
-                or low in _STOPS
-                or (low in _BEFORE_VALUE and i + 1 < hi and tokens[i + 1].kind in _VALUED_OR_DATE)
-            )
+            if not tok.used and i >= verb_end:
+                low = tok.low
+                if low not in _STOPS and (
+                    low not in _BEFORE_VALUE or i + 1 >= hi or tokens[i + 1].kind not in _VALUED_OR_DATE
+                ):
+                    if start < 0:
+                        start = i
+                    continue
         elif kind == NUM:
             # "share of wallet with top 20 accounts": a rank stays in the phrase
-            breaks = not (tok.role == "other" and i > lo and tokens[i - 1].low in _RANKS)
-        elif kind == SYM and tok.low in ("/", "&") and lo < i < hi - 1:
-            breaks = tokens[i - 1].kind != WORD or tokens[i + 1].kind != WORD
-        else:
-            breaks = True
-        if breaks:
-            if start >= 0:
-                runs.append((start, i))
-                start = -1
-        elif start < 0:
-            start = i
+            if tok.role == "other" and i > lo and tokens[i - 1].low in _RANKS:
+                if start < 0:
+                    start = i
+                continue
+        elif (kind == SYM and tok.low in ("/", "&") and lo < i < hi - 1 and tokens[i - 1].kind == WORD
+              and tokens[i + 1].kind == WORD):
+            if start < 0:
+                start = i
+            continue
+        if start >= 0:  # the token breaks the run
+            runs.append((start, i))
+            start = -1
+        if first:
+            return runs
     if start >= 0:
         runs.append((start, hi))
     return runs

@@ -71,10 +71,14 @@ class Token:
         self.start = start
         self.end = end
         self.low = low  # lower-case text for words and symbols, the raw text for numbers, the due for dates
-        self.value: float | None = None
-        self.unit: str | None = None
-        self.cmp: str | None = None  # written on the number: "500+" -> ">=", "sub-200ms" -> "<"
-        self.role: str | None = None  # for NUM/HOLE/UNKNOWN: "baseline", "target", "change", "other"
+        # value, unit (of a number); cmp: written on the number ("500+" -> ">=", "sub-200ms" -> "<"); role: for
+        # NUM/HOLE/UNKNOWN, "baseline", "target", "change" or "other". One chained store: a token is made for
+        # every word of every key result.
+        self.value: float | None
+        self.unit: str | None
+        self.cmp: str | None
+        self.role: str | None
+        self.value = self.unit = self.cmp = self.role = None
         self.used = False  # for words: spent as a marker of a number ("to", "at least", "or more")
 
     def __repr__(self) -> str:

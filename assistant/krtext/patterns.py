@@ -24,8 +24,10 @@ class LazyPattern:
 
     @property
     def compiled(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self._pattern, self._flags)
+        return self._compiled or self._compile()
+
+    def _compile(self) -> re.Pattern[str]:
+        self._compiled = re.compile(self._pattern, self._flags)
         return self._compiled
 
     @property
@@ -36,23 +38,25 @@ class LazyPattern:
     def flags(self) -> int:
         return self.compiled.flags
 
+    # Each method reads ``_compiled`` itself rather than through the ``compiled`` property: these run on every
+    # key result, and a property is a function call.
     def match(self, string: str, pos: int = 0) -> re.Match[str] | None:
-        return self.compiled.match(string, pos)
+        return (self._compiled or self._compile()).match(string, pos)
 
     def fullmatch(self, string: str, pos: int = 0) -> re.Match[str] | None:
-        return self.compiled.fullmatch(string, pos)
+        return (self._compiled or self._compile()).fullmatch(string, pos)
 
     def search(self, string: str, pos: int = 0) -> re.Match[str] | None:
-        return self.compiled.search(string, pos)
+        return (self._compiled or self._compile()).search(string, pos)
 
     def findall(self, string: str, pos: int = 0) -> list[Any]:
-        return self.compiled.findall(string, pos)
+        return (self._compiled or self._compile()).findall(string, pos)
 
     def finditer(self, string: str, pos: int = 0) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(string, pos)
+        return (self._compiled or self._compile()).finditer(string, pos)
 
     def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
-        return self.compiled.sub(repl, string, count)
+        return (self._compiled or self._compile()).sub(repl, string, count)
 
     def split(self, string: str, maxsplit: int = 0) -> list[str | Any]:
-        return self.compiled.split(string, maxsplit)
+        return (self._compiled or self._compile()).split(string, maxsplit)

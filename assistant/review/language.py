@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple, Protocol
 
 from assistant.krtext.patterns import LazyPattern
@@ -246,12 +247,18 @@ def read(text: str, mentions: Sequence[MentionLike], *, placeholder: bool = Fals
         r.slot_end = end
         r.slot = [w for w in words[r.lead_index + 1 : end] if w[0].isalpha()]
         r.head = _head(r.slot)
-    starts = r.starts if mentions else []
-    for m in mentions:
-        idx = min(bisect_left(starts, m.start), len(words) - 1)
-        unit = (m.unit or "").lower() or None
-        in_object = r.lead_index < idx < r.slot_end
-        r.quantities.append(_classify(m.raw, unit, _counted_noun(words, idx), in_object, r.lead))
+    if mentions:
+        starts = r.starts
+        last = len(words) - 1
+        lead, lead_index, slot_end = r.lead, r.lead_index, r.slot_end
+        append = r.quantities.append
+        for m in mentions:
+            idx = bisect_left(starts, m.start)
+            if idx > last:
+                idx = last
+            unit = m.unit
+            unit = unit.lower() if unit else None
+            append(_classify(m.raw, unit, _counted_noun(words, idx), lead_index < idx < slot_end, lead))
     if r.lead is None:
         _read_subject(r)
     return r
@@ -285,19 +292,29 @@ def _classify(raw: str, unit: str | None, noun: str | None, in_object: bool, lea
     if counted is None:
         outcome_noun = output_noun = False
     else:
-        outcome_noun = counted in lx.OUTCOME_NOUNS
-        output_noun = counted in lx.OUTPUT_NOUNS
-        if not (outcome_noun and output_noun):
-            one = lx.singular(counted)
-            outcome_noun = outcome_noun or one in lx.OUTCOME_NOUNS
-            output_noun = output_noun or one in lx.OUTPUT_NOUNS
+        outcome_noun, output_noun = _noun_kinds(counted)
     outcome = money or timed or rated or outcome_noun
     if percent and not in_object and not output_noun:
         outcome = True  # "to 50% of users", "with 95% satisfaction": a share of something that happened
     output = not outcome and (output_noun or in_object)
     if lead in lx.ACTIVITY_VERBS and in_object and (output_noun or (lead in lx.EFFORT_VERBS and not money)):
         outcome, output = False, True  # "Publish 12 posts", "Interview 30 customers": the team's own work
-    return Quantity(raw=raw, unit=unit, noun=noun, in_object=in_object, outcome=outcome, output=output)
+    return _new_tuple(Quantity, (raw, unit, noun, in_object, outcome, output))
+
+
+_new_tuple = tuple.__new__  # Quantity's own __new__ is a Python function taking keywords: this is its body
+
+
+@lru_cache(maxsize=1024)
+def _noun_kinds(counted: str) -> tuple[bool, bool]:
+    """Whether ``counted`` (or its singular) is an outcome noun, and whether it is an output noun."""
+    outcome_noun = counted in lx.OUTCOME_NOUNS
+    output_noun = counted in lx.OUTPUT_NOUNS
+    if not (outcome_noun and output_noun):
+        one = lx.singular(counted)
+        outcome_noun = outcome_noun or one in lx.OUTCOME_NOUNS
+        output_noun = output_noun or one in lx.OUTPUT_NOUNS
+    return outcome_noun, output_noun
 
 
 def _read_subject(r: Reading) -> None:
@@ -330,9 +347,12 @@ def _read_subject(r: Reading) -> None:
             return
 
 
-def segments(text: str) -> list[str]:
-    """``text`` split where it joins separate results ("... and ...", "; ", ", reduce ..."), ranges kept whole."""
-    low = text.lower()
+def segments(text: str, *, lower: str | None = None) -> list[str]:
+    """``text`` split where it joins separate results ("... and ...", "; ", ", reduce ..."), ranges kept whole.
+
+    ``lower`` is ``text.lower()`` when the caller has it already.
+    """
+    low = text.lower() if lower is None else lower
     for joint in _JOINTS:
         if joint in low:
             break

@@ -187,7 +187,7 @@ def compound(k: KRContext, env: Env) -> Hit | None:
 
 def compound_parts(k: KRContext) -> list[str] | None:
     """The separate results of a compound key result, each written as a key result; None if it is single."""
-    parts = segments(k.text)
+    parts = segments(k.text, lower=k.reading.lower)
     if len(parts) < 2:
         return None
     first = parts[0].split(None, 1)
@@ -291,7 +291,7 @@ def no_baseline(k: KRContext, env: Env) -> Hit | None:
 
 
 def no_owner(k: KRContext, env: Env) -> Hit | None:
-    owner = k.owner or _owner_in_text(k.text)
+    owner = k.owner or _owner_in_text(k.text, k.reading.lower)
     if owner and not _is_group(owner):
         return None
     if owner:
@@ -310,13 +310,14 @@ def no_owner(k: KRContext, env: Env) -> Hit | None:
 _OWNER_RE = LazyPattern(r"\(?\bowner\s*[:=-]\s*([^.;()]+)", re.IGNORECASE)
 
 
-def _owner_in_text(text: str) -> str | None:
-    if "owner" not in text.lower():
+def _owner_in_text(text: str, lower: str) -> str | None:
+    if "owner" not in lower:
         return None  # what the pattern needs: the word in ASCII letters of either case, nothing else folds to it
     m = _OWNER_RE.search(text)
     return m.group(1).strip() if m else None
 
 
+@lru_cache(maxsize=256)
 def _is_group(owner: str) -> bool:
     low = owner.lower()
     if " and " in low or "&" in low or "/" in low or "," in low:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from assistant.review.context import Env, Hit
 from assistant.review.suggest import quote
 
 SetRule = Callable[[Env], list[Hit]]
+
+# Dots and commas that end a word of a space-joined word list (no word is made of them alone)
+_TRAILING_POINTS = re.compile(r"[.,]+(?= |\Z)")
 
 
 def objective_count(env: Env) -> list[Hit]:
@@ -49,7 +53,9 @@ def duplicate_kr(env: Env) -> list[Hit]:
     hits: list[Hit] = []
     for o in env.objectives:
         for k in o.key_results:
-            key = " ".join([w.rstrip(".,") for w in k.reading.words])
+            key = " ".join(k.reading.words)
+            if "." in key or "," in key:
+                key = _TRAILING_POINTS.sub("", key)  # each word without its trailing dots and commas
             if not key:
                 continue
             first = seen.setdefault(key, k.path)

@@ -58,8 +58,21 @@ def _verdict(per: dict[Severity, int] | None) -> Verdict:
 
 def verdicts(env: Env, counts: dict[str, dict[Severity, int]]) -> list[ObjectiveVerdict]:
     """A verdict for every objective and key result of the set, in order."""
+    return judge(env, counts)[0]
+
+
+def score(env: Env, counts: dict[str, dict[Severity, int]]) -> int:
+    """The 0-100 score described in the module docstring."""
+    return judge(env, counts)[1]
+
+
+def judge(env: Env, counts: dict[str, dict[Severity, int]]) -> tuple[list[ObjectiveVerdict], int]:
+    """``(verdicts(env, counts), score(env, counts))``, worked out in one pass over the items."""
     out: list[ObjectiveVerdict] = []
     get = counts.get
+    items = 0
+    total = 0
+    error_cost, warning_cost, info_cost = ITEM_COST[_ERROR], ITEM_COST[_WARNING], ITEM_COST[_INFO]
     for o in env.objectives:
         krs: list[KeyResultVerdict] = []
         all_fail = some_not_pass = False
@@ -67,43 +80,40 @@ def verdicts(env: Env, counts: dict[str, dict[Severity, int]]) -> list[Objective
             all_fail = True
             for k in o.key_results:
                 path = k.path
-                verdict = _verdict(get(path))
+                per = get(path)  # from tally(): all three severities
+                if per is None:
+                    verdict = _PASS
+                    total += 100
+                else:
+                    verdict = _verdict(per)
+                    total += max(0, 100 - (error_cost * per[_ERROR] + warning_cost * per[_WARNING]
+                                           + info_cost * per[_INFO]))
                 if verdict is not _FAIL:
                     all_fail = False
                 if verdict is not _PASS:
                     some_not_pass = True
                 krs.append(trusted(KeyResultVerdict, {"path": path, "text": k.kr.text, "verdict": verdict}))
-        own = _verdict(get(o.path))
+            items += len(krs)
+        per = get(o.path)
+        own = _verdict(per)
+        items += 1
+        if per is None:
+            total += 100
+        else:
+            total += max(0, 100 - (error_cost * per[_ERROR] + warning_cost * per[_WARNING] + info_cost * per[_INFO]))
         if all_fail:
             own = _FAIL
         elif some_not_pass and own is _PASS:
             own = _WEAK
         values: dict[str, object] = {"path": o.path, "title": o.objective.title, "verdict": own, "key_results": krs}
         out.append(trusted(ObjectiveVerdict, values))
-    return out
-
-
-def score(env: Env, counts: dict[str, dict[Severity, int]]) -> int:
-    """The 0-100 score described in the module docstring."""
-    items = 0
-    total = 0
-    get = counts.get
-    error_cost, warning_cost, info_cost = ITEM_COST[_ERROR], ITEM_COST[_WARNING], ITEM_COST[_INFO]
-    for o in env.objectives:
-        for path in (o.path, *[k.path for k in o.key_results]):
-            items += 1
-            per = get(path)  # from tally(): all three severities
-            if per is None:
-                total += 100
-            else:
-                total += max(0, 100 - (error_cost * per[_ERROR] + warning_cost * per[_WARNING] + info_cost * per[_INFO]))
     if not items:
-        return 0
+        return out, 0
     mean = total / items
     whole = get("")
     if whole:
         mean -= sum(SET_COST[s] * n for s, n in whole.items())
-    return max(0, min(100, round(mean)))
+    return out, max(0, min(100, round(mean)))
 
 
 def worst(a: Verdict, b: Verdict) -> Verdict:

@@ -8,6 +8,7 @@ it in without inventing numbers.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.krtext.patterns import LazyPattern
@@ -73,6 +74,7 @@ _METRIC_EXAMPLES = {
 _NEW_THING_VERBS = lx.words("launch release ship introduce open pilot roll")
 
 
+@lru_cache(maxsize=256)
 def period_end(period: str | None) -> str | None:
     """The last day of ``period`` as an ISO date (2027-Q1 -> 2027-03-31, H2 2027, FY2027), when it can be read."""
     if not period:
@@ -140,14 +142,25 @@ def _phrases(k: KRContext) -> tuple[str | None, str]:
 
 def _object_phrase(k: KRContext) -> str | None:
     r = k.reading
-    if r.lead is None or not r.slot_text:
+    if r.lead is None:
         return None
-    phrase = r.slot_text
+    phrase = r.slot_text  # (a property that slices the text each time: read once)
+    if not phrase:
+        return None
     if not phrase.isascii() or _may_hold_deadline(phrase.lower()):
         phrase = _TRAILING_DEADLINE.sub("", phrase)
     phrase = phrase.strip(" ,.;:")
-    phrase = _LEADING_QUANTITY.sub("", phrase).strip(" ,.;:")
+    if _may_lead_with_quantity(phrase):
+        phrase = _LEADING_QUANTITY.sub("", phrase).strip(" ,.;:")
     return phrase or None
+
+
+def _may_lead_with_quantity(phrase: str) -> bool:
+    """False when ``_LEADING_QUANTITY`` cannot match: ``phrase`` starts with neither a digit (``str.isdigit``
+    holds for every ``\\d``), nor a currency sign, nor the first letters of at least, up to, over, more than
+    (letters no non-ASCII character matches under IGNORECASE)."""
+    first = phrase[:1]
+    return first.isdigit() or first in "$€£" or phrase[:2].lower() in ("at", "up", "ov", "mo")
 
 
 def metric_phrase(k: KRContext) -> str:

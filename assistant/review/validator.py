@@ -15,7 +15,7 @@ from assistant.parsing.models import trusted
 from assistant.review import rules_kr, rules_objective, rules_set
 from assistant.review.catalogue import CATALOGUE
 from assistant.review.context import Env, build_env
-from assistant.review.scoring import score, tally, verdicts
+from assistant.review.scoring import judge, tally
 
 if TYPE_CHECKING:
     from assistant.policy import Policy
@@ -49,10 +49,9 @@ def review(okr_set: OKRSet, *, policy: Policy | None = None, known_parents: Sequ
     env = build_env(okr_set, _policy(policy), known_parents)
     findings = _run(env)
     counts = tally(findings)
-    objectives = verdicts(env, counts)
-    value = score(env, counts)
+    objectives, value = judge(env, counts)
     profile = env.policy.name
-    summary = _summary(value, profile, findings, objectives)
+    summary = _summary(value, profile, findings, objectives, counts)
     return trusted(Report, {"score": value, "profile": profile, "findings": findings, "objectives": objectives,
                             "summary": summary})
 
@@ -105,14 +104,20 @@ def summarize(report: Report) -> str:
     return _summary(report.score, report.profile, report.findings, report.objectives)
 
 
-def _summary(score: int, profile: str, findings: Sequence[Finding], objectives: Sequence[ObjectiveVerdict]) -> str:
+def _summary(score: int, profile: str, findings: Sequence[Finding], objectives: Sequence[ObjectiveVerdict],
+             counts: dict[str, dict[Severity, int]] | None = None) -> str:
     errors = warnings = 0
-    for f in findings:
-        severity = f.severity
-        if severity is _ERROR:
-            errors += 1
-        elif severity is _WARNING:
-            warnings += 1
+    if counts is not None:  # ``tally(findings)``: a count per item rather than a look at every finding
+        for per in counts.values():
+            errors += per[_ERROR]
+            warnings += per[_WARNING]
+    else:
+        for f in findings:
+            severity = f.severity
+            if severity is _ERROR:
+                errors += 1
+            elif severity is _WARNING:
+                warnings += 1
     infos = len(findings) - errors - warnings
     n_obj = len(objectives)
     n_krs = failing = weak = 0
@@ -126,9 +131,9 @@ def _summary(score: int, profile: str, findings: Sequence[Finding], objectives: 
                 weak += 1
     head = f"Score {score}/100 ({profile} profile)"
     size = f"{n_obj} objective{'s' if n_obj != 1 else ''}, {n_krs} key result{'s' if n_krs != 1 else ''}"
-    counts = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}, {infos} note{'s' if infos != 1 else ''}"
+    tallied = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}, {infos} note{'s' if infos != 1 else ''}"
     if errors == 0 and warnings == 0:
         verdict_text = "ready to publish"
     else:
         verdict_text = f"{failing} key result{'s' if failing != 1 else ''} failing, {weak} weak"
-    return f"{head}: {size}; {counts}; {verdict_text}."
+    return f"{head}: {size}; {tallied}; {verdict_text}."
