@@ -107,7 +107,11 @@ def draft_baseline(request: DraftRequest, *, store: KnowledgeStore, policy: Poli
         for index in range(count):
             context = contexts[index % len(contexts)]
             written = baseline_objective(request, context, index=index, deadline=deadline, policy=policy, used=used)
-            drafted.append(assemble(written, context, inputs).objective)
+            objective = assemble(written, context, inputs).objective
+            objective.rationale = f"Our part in {context.parent.id}."
+            for kr in objective.key_results:
+                kr.owner = f"{request.team} lead"
+            drafted.append(objective)
     with recorder.step("validation"):
         okr_set = OKRSet(team=request.team, period=period, level=Level.TEAM, objectives=drafted)
         report = review(okr_set, policy=policy, known_parents=known)
@@ -142,14 +146,12 @@ def baseline_objective(
             key_results.append(parent_kr.text)
             used.append(parent_kr.text)
     link = context.key_result or context.parent.id
-    alignment = DraftedAlignment(id=link, kind="key_result" if context.key_result else "objective",
-                                 type="explicit" if context.key_result else "directional")
+    alignment = DraftedAlignment(id=link, type="explicit" if context.key_result else "directional")
     return DraftedObjective(
         title=objective_title(request, context, index=index, max_words=policy.objective_max_words),
-        rationale=f"Our part in {context.parent.id}.",
         aligns_to=alignment,
         sources=list(dict.fromkeys(labels)),
-        key_results=[DraftedKeyResult(text=text, owner=f"{request.team} lead") for text in key_results],
+        key_results=[DraftedKeyResult(text=text) for text in key_results],
     )
 
 

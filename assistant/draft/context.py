@@ -175,7 +175,22 @@ def focus_plan(request: DraftRequest, contexts: Sequence[ParentContext], count: 
         plan.append(best)
     if unused and plan:  # more areas than objectives: the last objective takes the rest too
         plan[-1] = "; ".join([p for p in plan[-1:] if p] + unused)
+    # once every area has an objective, an objective takes what one of its parent's key results measures, if no
+    # earlier objective's focus is about it: without a focus, a small model writes its earlier objective again
+    for index, focus in enumerate(plan):
+        if focus is not None or not contexts:
+            continue
+        parent = contexts[index % len(contexts)].parent
+        taken = _words(" ".join(p for p in plan if p))
+        plan[index] = next((metric for metric in _measures(parent) if not _words(metric) & taken), None)
     return plan
+
+
+def _measures(parent: Parent) -> list[str]:
+    """What each of the parent's key results measures ("European ARR"), in their order."""
+    from assistant.krparse import parse_kr_text
+
+    return [m for kr in parent.key_results if (m := parse_kr_text(kr.text).metric)]
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n(?=\s*(?:[-*•]|\d+[.)])\s)|\n\s*\n")

@@ -73,6 +73,7 @@ def objective_message(
             passages=[p for p in context.passages if p.label not in shown],
             shown=[p.label for p in context.passages if p.label in shown],
             continued=continued,
+            measured=list(dict.fromkeys(kr.metric for o in drafted for kr in o.key_results if kr.metric)),
         ),
     )
 

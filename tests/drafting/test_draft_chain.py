@@ -210,7 +210,10 @@ def test_events_are_optional_and_do_not_change_the_result(request_, store, polic
     (["onboarding time", "European trial conversion"], 2, ["European trial conversion", "onboarding time"]),
     (["European trial conversion", "onboarding time", "pricing"], 1,
      ["European trial conversion; onboarding time; pricing"]),
-    ([], 2, [None, None]),
+    # no area (left): an objective takes what one of its parent's key results measures, unless an earlier
+    # objective's focus is about it already
+    ([], 2, ["European trial conversion", "median onboarding time"]),
+    (["European growth"], 3, ["European growth", "median onboarding time", None]),
 ])
 def test_focus_areas_are_spread_over_the_objectives(request_, store, focus, count, expected):
     from assistant.draft.context import PassageBook, focus_plan, retrieve_passages, select_parents

@@ -31,7 +31,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "request": REQUEST, "period": "2027-Q1", "deadline": "2027-03-31", "number": 2, "total": 4,
         "parents": [(PARENT, [("CO-1.KR1", "EU ARR")]), (OTHER, [])], "parent": PARENT, "focus": "activation",
         "key_result": None,
-        "passages": [PASSAGE], "drafted": [DRAFTED], "continued": False, "shown": [],
+        "passages": [PASSAGE], "drafted": [DRAFTED], "continued": False, "shown": [], "measured": [],
     },
     "draft.repair.j2": {
         "kind": "key result", "text": "Improve onboarding", "findings": [{"message": "Add a number."}], "round": 1,
