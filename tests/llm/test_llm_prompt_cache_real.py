@@ -34,7 +34,7 @@ from pathlib import Path
 from assistant.llm import Message
 from assistant.llm.local import LocalBackend
 args = json.loads(sys.argv[1])
-chat = LocalBackend(Path(args["model"]), n_ctx=2048, n_threads=2, prompt_cache=Path(args["cache"]))
+chat = LocalBackend(Path(args["model"]), n_ctx=args["n_ctx"], n_threads=2, prompt_cache=Path(args["cache"]))
 system, user = (Message.model_validate(m) for m in args["messages"])
 primed = chat.prime([system])
 done = chat.complete([system, user], max_tokens=8, temperature=0.0)
@@ -83,7 +83,10 @@ def test_a_new_process_loads_the_system_turn_instead_of_evaluating_it(local_mode
     again = chat.prime([SYSTEM])  # the context holds the system turn, the question and the reply
     assert again is not None and again.source == "context"
 
-    args = {"model": str(local_model), "cache": str(cache), "messages": [SYSTEM.model_dump(), USER.model_dump()]}
+    # the same context size as the model this process holds: an earlier test may have loaded it with a larger one
+    # (a loaded model is reused for any smaller request), and the KV state is keyed by the actual context size
+    args = {"model": str(local_model), "cache": str(cache), "n_ctx": chat.load().n_ctx,
+            "messages": [SYSTEM.model_dump(), USER.model_dump()]}
     child = subprocess.run([sys.executable, "-c", CHILD, json.dumps(args)], cwd=REPO, capture_output=True,
                            text=True, timeout=300, check=True)
     assert json.loads(child.stdout.strip().splitlines()[-1]) == {
