@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.errors import ConfigError, UnknownParent
-from assistant.okr import DraftRequest, Parent
+from assistant.okr import DraftRequest, Parent, ParentKeyResult
 from assistant.retrieval.models import Hit, KnowledgeStore
 
 
@@ -182,15 +182,16 @@ def focus_plan(request: DraftRequest, contexts: Sequence[ParentContext], count: 
             continue
         parent = contexts[index % len(contexts)].parent
         taken = _words(" ".join(p for p in plan if p))
-        plan[index] = next((metric for metric in _measures(parent) if not _words(metric) & taken), None)
+        plan[index] = next((m for _, m in key_result_metrics(parent) if m and not _words(m) & taken), None)
     return plan
 
 
-def _measures(parent: Parent) -> list[str]:
-    """What each of the parent's key results measures ("European ARR"), in their order."""
+def key_result_metrics(parent: Parent) -> list[tuple[ParentKeyResult, str | None]]:
+    """Each of the parent's key results, in order, with what it measures ("European ARR"); None when its text
+    names no metric the KR reader can find."""
     from assistant.krparse import parse_kr_text
 
-    return [m for kr in parent.key_results if (m := parse_kr_text(kr.text).metric)]
+    return [(kr, parse_kr_text(kr.text).metric) for kr in parent.key_results]
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n(?=\s*(?:[-*•]|\d+[.)])\s)|\n\s*\n")

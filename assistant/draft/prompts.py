@@ -6,7 +6,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from assistant.draft.context import ParentContext
+from assistant.draft.context import ParentContext, key_result_metrics
 from assistant.draft.schema import objective_schema
 from assistant.llm.base import Message
 from assistant.llm.structured import schema_note
@@ -99,13 +99,7 @@ def repair_message(
 
 def parent_metrics(parent: Parent) -> list[tuple[str, str]]:
     """What each parent key result measures, without its sentence: a small model copies whole sentences."""
-    from assistant.krparse import parse_kr_text
-
-    pairs = []
-    for kr in parent.key_results:
-        metric = parse_kr_text(kr.text).metric or kr.text
-        pairs.append((kr.id, metric))
-    return pairs
+    return [(kr.id, metric or kr.text) for kr, metric in key_result_metrics(parent)]
 
 
 def where_in_objective(path: str) -> str:
