@@ -16,7 +16,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from assistant.draft.assemble import Inputs, assemble, without_numbers
-from assistant.draft.context import ParentContext
+from assistant.draft.context import ParentContext, measured_metrics, unmeasured_metric
 from assistant.draft.prompts import repair_message
 from assistant.draft.schema import DraftedObjective, RepairedKeyResult, RepairedTitle, objective_schema
 from assistant.draft.tracing import TraceRecorder
@@ -113,30 +113,51 @@ class Chain:
                 message=f"Objective {index + 1}: repair round {round_number} for "
                         + "; ".join(sorted({p.rule for p in problems})),
             ))
-            value = self.repair(index, round_number, value, assembled.objective, problems, conversation)
+            value = self.repair(index, round_number, value, assembled.objective, problems, conversation,
+                                measured=measured_metrics([*drafted, assembled.objective]), context=context)
             assembled = assemble(value, context, self.inputs)
             self._note(f"{name}: repair {round_number}", assembled.notes)
             self.recorder.trace.repair_rounds += 1
         return assembled.objective, reply
 
     def repair(self, index: int, round_number: int, value: DraftedObjective, objective: Objective,
-               problems: Sequence[Finding], conversation: list[Message]) -> DraftedObjective:
+               problems: Sequence[Finding], conversation: list[Message], *, measured: Sequence[str] = (),
+               context: ParentContext | None = None) -> DraftedObjective:
         """``value`` with each rejected part rewritten by the model: the title, and each failing key result.
 
         One small call per part (a short question after ``conversation``, the objective's prompt and reply; a
         one-line answer) instead of regenerating the objective: a small model asked to redo the whole
-        objective tends to repeat it word for word.
+        objective tends to repeat it word for word. A key result that only repeats another is dropped instead
+        while the objective keeps more than the policy's fewest; else the model is asked for one about a metric
+        of the parent that nothing in the draft measures yet (``measured``): asked only for "a different one",
+        it wrote the same sentence again in every run we looked at.
         """
         repaired = value.model_copy(deep=True)
         by_part: dict[int | None, list[Finding]] = {}
         for finding in problems:
             match = _KR_INDEX.search(finding.path)
             by_part.setdefault(int(match.group(1)) if match else None, []).append(finding)
+        repeats = sorted((p for p, findings in by_part.items()
+                          if p is not None and all(f.rule == "set-duplicate-kr" for f in findings)),
+                         reverse=True)
+        dropped: list[int] = []
+        for kr_index in repeats:
+            if len(repaired.key_results) - len(dropped) > self.policy.key_results.min:
+                dropped.append(kr_index)
+                del by_part[kr_index]
+        name = f"objective {index + 1}: repair {round_number}"
+        for kr_index in dropped:  # highest index first, so the others keep their places
+            del repaired.key_results[kr_index]
+        if dropped:
+            self._note(name, [f"dropped key result {p + 1}: it repeats another key result" for p in dropped])
+        instead = unmeasured_metric(context.parent, measured) if context is not None else None
         for part, findings in by_part.items():
             kind = "title" if part is None else "key result"
             text = objective.title if part is None else objective.key_results[part].text
+            repeat = any(f.rule == "set-duplicate-kr" for f in findings)
             message = repair_message(
                 kind, text, findings, round_number=round_number, deadline=self.deadline, policy=self.policy,
+                instead=instead if repeat else None,
             )
             name = f"objective {index + 1}: repair {round_number}: {kind}" + ("" if part is None else f" {part + 1}")
             schema: type[BaseModel] = RepairedTitle if part is None else RepairedKeyResult

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.errors import ConfigError, UnknownParent
-from assistant.okr import DraftRequest, Parent, ParentKeyResult
+from assistant.okr import DraftRequest, Objective, Parent, ParentKeyResult
 from assistant.retrieval.models import Hit, KnowledgeStore
 
 
@@ -182,8 +182,27 @@ def focus_plan(request: DraftRequest, contexts: Sequence[ParentContext], count: 
             continue
         parent = contexts[index % len(contexts)].parent
         taken = _words(" ".join(p for p in plan if p))
-        plan[index] = next((m for _, m in key_result_metrics(parent) if m and not _words(m) & taken), None)
+        plan[index] = next((m for _, m in key_result_metrics(parent) if m and not about_taken(m, taken)), None)
     return plan
+
+
+def about_taken(metric: str, taken: set[str]) -> bool:
+    """Whether at least half of ``metric``'s words are in ``taken``: "qualified European pipeline" is not about
+    "European trial-to-paid conversion" (one word of three), "European ARR" is too close to it to be sure."""
+    words = _words(metric)
+    return not words or 2 * len(words & taken) >= len(words)
+
+
+def measured_metrics(objectives: Sequence[Objective]) -> list[str]:
+    """What the key results of ``objectives`` measure, in order, each once."""
+    return list(dict.fromkeys(kr.metric for o in objectives for kr in o.key_results if kr.metric))
+
+
+def unmeasured_metric(parent: Parent, measured: Sequence[str]) -> str | None:
+    """What one of ``parent``'s key results measures that no metric in ``measured`` is about, if any: what a
+    key result repeating an earlier one could measure instead."""
+    taken = _words(" ".join(measured))
+    return next((m for _, m in key_result_metrics(parent) if m and not about_taken(m, taken)), None)
 
 
 def key_result_metrics(parent: Parent) -> list[tuple[ParentKeyResult, str | None]]:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from assistant.draft.context import ParentContext, key_result_metrics
+from assistant.draft.context import ParentContext, key_result_metrics, measured_metrics
 from assistant.draft.schema import objective_schema
 from assistant.llm.base import Message
 from assistant.llm.structured import schema_note
@@ -73,16 +73,18 @@ def objective_message(
             passages=[p for p in context.passages if p.label not in shown],
             shown=[p.label for p in context.passages if p.label in shown],
             continued=continued,
-            measured=list(dict.fromkeys(kr.metric for o in drafted for kr in o.key_results if kr.metric)),
+            measured=measured_metrics(drafted),
         ),
     )
 
 
 def repair_message(
     kind: str, text: str, findings: Sequence[Finding], *, round_number: int, deadline: str, policy: Policy,
+    instead: str | None = None,
 ) -> Message:
     """The user turn, after the model's objective, asking to rewrite one rejected part (``kind`` "title" or
-    "key result"); the conversation before it holds the team, parent and passages."""
+    "key result"); the conversation before it holds the team, parent and passages. ``instead``: a metric a
+    key result that repeats another should measure."""
     return Message(
         role="user",
         content=render_prompt(
@@ -93,6 +95,7 @@ def repair_message(
             round=round_number,
             deadline=deadline,
             max_words=policy.objective_max_words,
+            instead=instead,
         ),
     )
 

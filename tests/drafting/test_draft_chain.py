@@ -213,7 +213,10 @@ def test_events_are_optional_and_do_not_change_the_result(request_, store, polic
     # no area (left): an objective takes what one of its parent's key results measures, unless an earlier
     # objective's focus is about it already
     ([], 2, ["European trial conversion", "median onboarding time"]),
-    (["European growth"], 3, ["European growth", "median onboarding time", None]),
+    # "European trial conversion" shares one word of three with "European growth": a different metric
+    (["European growth"], 3, ["European growth", "median onboarding time", "European trial conversion"]),
+    # its second key result measures what the focus is about: the third takes the one after
+    (["trial conversion in Europe"], 3, ["trial conversion in Europe", "median onboarding time", "European ARR"]),
 ])
 def test_focus_areas_are_spread_over_the_objectives(request_, store, focus, count, expected):
     from assistant.draft.context import PassageBook, focus_plan, retrieve_passages, select_parents

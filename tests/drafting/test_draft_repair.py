@@ -254,3 +254,24 @@ def test_a_rambling_new_title_is_not_taken(request_, store, policy):
     result = draft_okrs(request_, llm=llm, store=store, policy=policy)
     assert result.okr_set.objectives[2].title == "Become the obvious choice for European field teams"
     assert any("kept the previous text" in (s.detail or "") for s in result.trace.steps)
+
+
+def test_a_repeated_key_result_is_dropped_without_a_call_while_enough_remain(request_, store, policy):
+    three = cited("Get every new customer live in days", FIXED_KR, MEDIAN_KR, TRIAL_KR, aligns="P-2")
+    first, _, third = good_replies()
+    llm = fake(first, three, third)  # no reply queued for a repair: a call would fail the draft
+    result = draft_okrs(request_, llm=llm, store=store, policy=policy)
+    assert [kr.text for kr in result.okr_set.objectives[1].key_results][:2] == [FIXED_KR, MEDIAN_KR]
+    assert len(result.okr_set.objectives[1].key_results) == 2 and len(llm.calls) == 3
+    assert not any(f.rule == "set-duplicate-kr" for f in result.findings)
+    assert any("dropped key result 3" in step.detail for step in result.trace.steps)
+
+
+def test_a_repeated_key_result_is_asked_to_measure_what_the_parent_measures_and_the_draft_does_not(
+        request_, store, policy):
+    repeat = cited("Get every new customer live in days", TRIAL_KR, FIXED_KR, aligns="P-2")
+    first, _, third = good_replies()
+    llm = fake(first, repeat, kr(MEDIAN_KR), third)
+    draft_okrs(request_, llm=llm, store=store, policy=policy)
+    question = llm.calls[2].messages[-1].content
+    assert "Measure median onboarding time instead: the draft does not measure it yet." in question, question

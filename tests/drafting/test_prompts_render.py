@@ -35,7 +35,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     },
     "draft.repair.j2": {
         "kind": "key result", "text": "Improve onboarding", "findings": [{"message": "Add a number."}], "round": 1,
-        "deadline": "2027-03-31", "max_words": 20,
+        "deadline": "2027-03-31", "max_words": 20, "instead": "European ARR",
     },
     "review.system.j2": {"kr_min": 2, "kr_max": 3},
     "review.rewrite.j2": {"kind": "key result", "text": "Improve onboarding", "problems": ["No number."],
@@ -54,7 +54,7 @@ EXPECTED = {
                            "1. Make trials convert\n   - Raise conversion from 11.2% to 14%\n",
                            "Write objective 2 of 4", "due by 2027-03-31"],
     "draft.repair.j2": ["(repair round 1)", '"Improve onboarding"', "- Add a number.", "by 2027-03-31",
-                        "from a passage above"],
+                        "from a passage above", "Measure European ARR instead"],
     "review.system.j2": ["2 to 3 key results", "Never invent a starting value"],
     "review.rewrite.j2": ["Objective: Customers succeed", "<item>\nImprove onboarding\n</item>", "- No number.",
                           "One sentence, one metric"],
