@@ -150,14 +150,17 @@ class Chain:
             del repaired.key_results[kr_index]
         if dropped:
             self._note(name, [f"dropped key result {p + 1}: it repeats another key result" for p in dropped])
-        instead = unmeasured_metric(context.parent, measured) if context is not None else None
+        measured = list(measured)
         for part, findings in by_part.items():
             kind = "title" if part is None else "key result"
             text = objective.title if part is None else objective.key_results[part].text
-            repeat = any(f.rule == "set-duplicate-kr" for f in findings)
+            instead = None
+            if context is not None and any(f.rule == "set-duplicate-kr" for f in findings):
+                instead = unmeasured_metric(context.parent, measured)
+                measured += [instead] if instead else []  # two repeats in one objective: two different metrics
             message = repair_message(
                 kind, text, findings, round_number=round_number, deadline=self.deadline, policy=self.policy,
-                instead=instead if repeat else None,
+                instead=instead,
             )
             name = f"objective {index + 1}: repair {round_number}: {kind}" + ("" if part is None else f" {part + 1}")
             schema: type[BaseModel] = RepairedTitle if part is None else RepairedKeyResult

@@ -181,15 +181,15 @@ def focus_plan(request: DraftRequest, contexts: Sequence[ParentContext], count: 
         if focus is not None or not contexts:
             continue
         parent = contexts[index % len(contexts)].parent
-        taken = _words(" ".join(p for p in plan if p))
-        plan[index] = next((m for _, m in key_result_metrics(parent) if m and not about_taken(m, taken)), None)
+        plan[index] = unmeasured_metric(parent, [p for p in plan if p])
     return plan
 
 
-def about_taken(metric: str, taken: set[str]) -> bool:
-    """Whether at least half of ``metric``'s words are in ``taken``: "qualified European pipeline" is not about
-    "European trial-to-paid conversion" (one word of three), "European ARR" is too close to it to be sure."""
-    words = _words(metric)
+def about_taken(metric: str, taken: set[str], context: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether at least half of ``metric``'s words, leaving out the ``context`` words (the parent title's:
+    "European" under a European parent), are in ``taken``: "qualified European pipeline" is not about
+    "European trial-to-paid conversion", "trial conversion" is."""
+    words = _words(metric) - context
     return not words or 2 * len(words & taken) >= len(words)
 
 
@@ -199,10 +199,10 @@ def measured_metrics(objectives: Sequence[Objective]) -> list[str]:
 
 
 def unmeasured_metric(parent: Parent, measured: Sequence[str]) -> str | None:
-    """What one of ``parent``'s key results measures that no metric in ``measured`` is about, if any: what a
-    key result repeating an earlier one could measure instead."""
-    taken = _words(" ".join(measured))
-    return next((m for _, m in key_result_metrics(parent) if m and not about_taken(m, taken)), None)
+    """What one of ``parent``'s key results measures that nothing in ``measured`` (metrics, focus areas) is
+    about, if any: what an objective without a focus area, or a key result repeating another, could measure."""
+    taken, common = _words(" ".join(measured)), _words(parent.title)
+    return next((m for _, m in key_result_metrics(parent) if m and not about_taken(m, taken, common)), None)
 
 
 def key_result_metrics(parent: Parent) -> list[tuple[ParentKeyResult, str | None]]:

@@ -122,7 +122,9 @@ def test_each_focus_area_goes_to_one_objective_and_the_prompts_share_their_start
     # P-1 is about European trials, P-2 about onboarding: each gets the focus area it shares words with
     assert 'serves this parent, with the focus "European trial conversion".' in first
     assert 'serves this parent, with the focus "onboarding time".' in second
-    assert "serves this parent." in third  # two areas, three objectives: the model chooses for the third
+    # two areas, three objectives: the third takes what a key result of its parent measures that the first
+    # objective's focus is not about ("European" is the parent's word, not the metric's)
+    assert 'serves this parent, with the focus "European ARR".' in third
     # everything the objectives share comes first, in the conversation's first turn
     head = first.split("Objective 1 of 3")[0]
     assert "- P-1: Win the European market" in head and "- P-2: Customers succeed quickly" in head
@@ -206,7 +208,8 @@ def test_events_are_optional_and_do_not_change_the_result(request_, store, polic
 
 
 @pytest.mark.parametrize(("focus", "count", "expected"), [
-    (["European trial conversion", "onboarding time"], 3, ["European trial conversion", "onboarding time", None]),
+    (["European trial conversion", "onboarding time"], 3,
+     ["European trial conversion", "onboarding time", "European ARR"]),
     (["onboarding time", "European trial conversion"], 2, ["European trial conversion", "onboarding time"]),
     (["European trial conversion", "onboarding time", "pricing"], 1,
      ["European trial conversion; onboarding time; pricing"]),

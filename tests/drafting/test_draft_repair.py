@@ -275,3 +275,13 @@ def test_a_repeated_key_result_is_asked_to_measure_what_the_parent_measures_and_
     draft_okrs(request_, llm=llm, store=store, policy=policy)
     question = llm.calls[2].messages[-1].content
     assert "Measure median onboarding time instead: the draft does not measure it yet." in question, question
+
+
+def test_two_repeated_key_results_are_not_sent_to_the_same_metric(request_, store, policy):
+    first, second, _ = good_replies()
+    both = cited("Make European customers feel at home", TRIAL_KR, HOSTING_KR, aligns="P-1")
+    llm = fake(first, second, both, kr(ARR_KR), kr(DISPATCHERS_KR))
+    draft_okrs(request_, llm=llm, store=store, policy=policy)
+    questions = [call.messages[-1].content for call in llm.calls[3:]]
+    assert "Measure European ARR instead" in questions[0]
+    assert "European ARR" not in questions[1]  # P-1 measures nothing else the draft leaves open
