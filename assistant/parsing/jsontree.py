@@ -42,7 +42,10 @@ class _Reader:
         return ParseError(f"invalid JSON: {message}", line=line, column=column, source=self.source)
 
     def skip(self, index: int) -> int:
-        match = _WS.match(self.text, index)
+        text = self.text
+        if index < len(text) and text[index] not in " \t\n\r":  # most often: no whitespace to skip
+            return index
+        match = _WS.match(text, index)
         assert match is not None
         return match.end()
 

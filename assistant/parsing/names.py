@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # canonical field -> the names people write for it (compared after normalise_key)
 SET_KEYS = {
@@ -37,7 +38,9 @@ ALIGNMENT_KEYS = {"id": ("id", "parent", "ref"), "kind": ("kind", "parent_kind")
 ID_LIKE = re.compile(r"^[A-Za-z]{0,6}[\s\-_.]?\d+(?:[.\-]\d+)*[a-z]?$")
 
 
+@lru_cache(maxsize=1024)
 def normalise_key(key: str) -> str:
-    """'Key Results', 'keyResults', 'key-results' -> 'key_results'."""
+    """'Key Results', 'keyResults', 'key-results' -> 'key_results'. Cached: a file spells the same few keys
+    over and over."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key.strip())
     return re.sub(r"[\s\-]+", "_", spaced).lower().strip("_")

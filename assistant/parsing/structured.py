@@ -37,6 +37,16 @@ from assistant.parsing.names import (
 from assistant.parsing.periods import normalise_period
 from assistant.parsing.tree import Map, Node, Scalar, Seq, kind_name
 
+# name -> canonical field, per table of names.py (the tables are module constants, so their ids are stable)
+_LOOKUPS: dict[int, dict[str, str]] = {}
+
+
+def _lookup(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    found = _LOOKUPS.get(id(table))
+    if found is None:
+        found = _LOOKUPS[id(table)] = {name: canonical for canonical, names in table.items() for name in names}
+    return found
+
 
 @dataclass(frozen=True)
 class _Fields:
@@ -59,7 +69,7 @@ class Builder:
     def fields(self, node: Map, table: dict[str, tuple[str, ...]], what: str, *, strict: bool = True) -> _Fields:
         found: dict[str, tuple[Scalar, Node]] = {}
         unknown: list[tuple[str, Scalar, Node]] = []
-        lookup = {name: canonical for canonical, names in table.items() for name in names}
+        lookup = _lookup(table)
         for raw, (key, value) in node.entries.items():
             canonical = lookup.get(normalise_key(raw))
             if canonical is None:
