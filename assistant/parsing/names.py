@@ -35,6 +35,17 @@ KR_KEYS = {
     "numbers": ("numbers",),
 }
 ALIGNMENT_KEYS = {"id": ("id", "parent", "ref"), "kind": ("kind", "parent_kind"), "type": ("type", "alignment_type")}
+
+
+def _by_name(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """name -> canonical field: the table the parser looks a (normalised) key up in."""
+    return {name: canonical for canonical, names in table.items() for name in names}
+
+
+SET_FIELDS = _by_name(SET_KEYS)
+OBJECTIVE_FIELDS = _by_name(OBJECTIVE_KEYS)
+KR_FIELDS = _by_name(KR_KEYS)
+ALIGNMENT_FIELDS = _by_name(ALIGNMENT_KEYS)
 ID_LIKE = re.compile(r"^[A-Za-z]{0,6}[\s\-_.]?\d+(?:[.\-]\d+)*[a-z]?$")
 
 

@@ -27,25 +27,15 @@ from assistant.parsing.limits import (
 )
 from assistant.parsing.models import checked
 from assistant.parsing.names import (
-    ALIGNMENT_KEYS,
+    ALIGNMENT_FIELDS,
     ID_LIKE,
-    KR_KEYS,
-    OBJECTIVE_KEYS,
-    SET_KEYS,
+    KR_FIELDS,
+    OBJECTIVE_FIELDS,
+    SET_FIELDS,
     normalise_key,
 )
 from assistant.parsing.periods import normalise_period
 from assistant.parsing.tree import Map, Node, Scalar, Seq, kind_name
-
-# name -> canonical field, per table of names.py (the tables are module constants, so their ids are stable)
-_LOOKUPS: dict[int, dict[str, str]] = {}
-
-
-def _lookup(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    found = _LOOKUPS.get(id(table))
-    if found is None:
-        found = _LOOKUPS[id(table)] = {name: canonical for canonical, names in table.items() for name in names}
-    return found
 
 
 @dataclass(frozen=True)
@@ -66,10 +56,10 @@ class Builder:
 
     # --- mappings -----------------------------------------------------------------------------------
 
-    def fields(self, node: Map, table: dict[str, tuple[str, ...]], what: str, *, strict: bool = True) -> _Fields:
+    def fields(self, node: Map, lookup: dict[str, str], what: str, *, strict: bool = True) -> _Fields:
+        """``node``'s entries by canonical field; ``lookup`` maps each known name to its field (names.py)."""
         found: dict[str, tuple[Scalar, Node]] = {}
         unknown: list[tuple[str, Scalar, Node]] = []
-        lookup = _lookup(table)
         for raw, (key, value) in node.entries.items():
             canonical = lookup.get(normalise_key(raw))
             if canonical is None:
@@ -120,18 +110,18 @@ class Builder:
         if "okr_set" in wrapped and isinstance(wrapped["okr_set"], Map):
             root = wrapped["okr_set"]
             assert isinstance(root, Map)
-        found = self.fields(root, SET_KEYS, "the OKR set", strict=False)
+        found = self.fields(root, SET_FIELDS, "the OKR set", strict=False)
         if "objectives" not in found.found:
-            objective_fields = self.fields(root, OBJECTIVE_KEYS, "the OKR set", strict=False)
+            objective_fields = self.fields(root, OBJECTIVE_FIELDS, "the OKR set", strict=False)
             if "title" in objective_fields.found and "key_results" in objective_fields.found:
                 return checked(OKRSet, objectives=[self.objective(root, 0)])
-            self.fields(root, SET_KEYS, "the OKR set")  # a misspelt 'objectives' is the likely cause
+            self.fields(root, SET_FIELDS, "the OKR set")  # a misspelt 'objectives' is the likely cause
             raise self.error(
                 "no 'objectives' list: write 'objectives:' followed by the objectives, each with a 'title' "
                 "and its 'key_results'",
                 root,
             )
-        self.fields(root, SET_KEYS, "the OKR set")
+        self.fields(root, SET_FIELDS, "the OKR set")
         okr_set = checked(OKRSet, objectives=self.objectives(found.found["objectives"][1]))
         if "team" in found.found:
             okr_set.team = self.text(found.found["team"][1], "team")
@@ -182,14 +172,14 @@ class Builder:
                 f"got {kind_name(node)}",
                 node,
             )
-        found = self.fields(node, OBJECTIVE_KEYS, what, strict=False)
+        found = self.fields(node, OBJECTIVE_FIELDS, what, strict=False)
         if "title" in found.found:
-            self.fields(node, OBJECTIVE_KEYS, what)
+            self.fields(node, OBJECTIVE_FIELDS, what)
             return self._objective(node, found.found, what)
         shorthand = self._shorthand(node, found, what)
         if shorthand is not None:
             return shorthand
-        self.fields(node, OBJECTIVE_KEYS, what)  # a misspelt 'title' is the likely cause
+        self.fields(node, OBJECTIVE_FIELDS, what)  # a misspelt 'title' is the likely cause
         raise self.error(f"{what} has no title: give it a 'title' (the objective itself)", node)
 
     def _objective(
@@ -223,7 +213,7 @@ class Builder:
         label = self.text(key, "an objective key", required=True) or ""
         is_id = bool(ID_LIKE.match(label))
         if isinstance(node, Map):
-            found = self.fields(node, OBJECTIVE_KEYS, what)
+            found = self.fields(node, OBJECTIVE_FIELDS, what)
             if "title" in found.found:
                 return self._objective(node, found.found, what, identifier=label if is_id else None)
             if is_id:
@@ -266,7 +256,7 @@ class Builder:
         if isinstance(node, Seq):
             raise self.error(f"{what} aligns to one parent; give one id, not a list", node)
         assert isinstance(node, Map)
-        found = self.fields(node, ALIGNMENT_KEYS, f"{what}'s aligns_to").found
+        found = self.fields(node, ALIGNMENT_FIELDS, f"{what}'s aligns_to").found
         if "id" not in found:
             raise self.error(f"{what}'s aligns_to needs an 'id' (the parent's id)", node)
         alignment = checked(Alignment, id=self.text(found["id"][1], "the parent id", required=True) or "")
@@ -323,7 +313,7 @@ class Builder:
                 node,
             )
         assert isinstance(node, Map)
-        found = self.fields(node, KR_KEYS, what, strict=False)
+        found = self.fields(node, KR_FIELDS, what, strict=False)
         values = found.found
         identifier = self.text(values["id"][1], f"{what}'s id") if "id" in values else None
         if "text" not in values:
@@ -335,9 +325,9 @@ class Builder:
                     if ID_LIKE.match(raw):
                         return checked(KeyResult, text=rest, id=raw.strip(), line=node.line)
                     return checked(KeyResult, text=f"{raw.strip()}: {rest}", line=node.line)
-            self.fields(node, KR_KEYS, what)
+            self.fields(node, KR_FIELDS, what)
             raise self.error(f"{what} has no 'text': write the key result itself under 'text'", node)
-        self.fields(node, KR_KEYS, what)
+        self.fields(node, KR_FIELDS, what)
         text = self.text(values["text"][1], f"{what}'s text", required=True) or ""
         kr = checked(KeyResult, text=text, id=identifier, line=node.line)
         self._kr_fields(kr, values, what)
