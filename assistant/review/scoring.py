@@ -56,6 +56,16 @@ def _verdict(per: dict[Severity, int] | None) -> Verdict:
     return _PASS
 
 
+_ERROR_COST, _WARNING_COST, _INFO_COST = ITEM_COST[_ERROR], ITEM_COST[_WARNING], ITEM_COST[_INFO]
+
+
+def _points(per: dict[Severity, int] | None) -> int:
+    """An item's points: 100 less what its findings cost, never below 0."""
+    if per is None:
+        return 100
+    return max(0, 100 - (_ERROR_COST * per[_ERROR] + _WARNING_COST * per[_WARNING] + _INFO_COST * per[_INFO]))
+
+
 def verdicts(env: Env, counts: dict[str, dict[Severity, int]]) -> list[ObjectiveVerdict]:
     """A verdict for every objective and key result of the set, in order."""
     return judge(env, counts)[0]
@@ -72,7 +82,6 @@ def judge(env: Env, counts: dict[str, dict[Severity, int]]) -> tuple[list[Object
     get = counts.get
     items = 0
     total = 0
-    error_cost, warning_cost, info_cost = ITEM_COST[_ERROR], ITEM_COST[_WARNING], ITEM_COST[_INFO]
     for o in env.objectives:
         krs: list[KeyResultVerdict] = []
         all_fail = some_not_pass = False
@@ -81,13 +90,8 @@ def judge(env: Env, counts: dict[str, dict[Severity, int]]) -> tuple[list[Object
             for k in o.key_results:
                 path = k.path
                 per = get(path)  # from tally(): all three severities
-                if per is None:
-                    verdict = _PASS
-                    total += 100
-                else:
-                    verdict = _verdict(per)
-                    total += max(0, 100 - (error_cost * per[_ERROR] + warning_cost * per[_WARNING]
-                                           + info_cost * per[_INFO]))
+                verdict = _verdict(per)
+                total += _points(per)
                 if verdict is not _FAIL:
                     all_fail = False
                 if verdict is not _PASS:
@@ -97,10 +101,7 @@ def judge(env: Env, counts: dict[str, dict[Severity, int]]) -> tuple[list[Object
         per = get(o.path)
         own = _verdict(per)
         items += 1
-        if per is None:
-            total += 100
-        else:
-            total += max(0, 100 - (error_cost * per[_ERROR] + warning_cost * per[_WARNING] + info_cost * per[_INFO]))
+        total += _points(per)
         if all_fail:
             own = _FAIL
         elif some_not_pass and own is _PASS:

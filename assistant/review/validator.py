@@ -101,23 +101,16 @@ _FAIL, _WEAK = Verdict.FAIL, Verdict.WEAK
 
 def summarize(report: Report) -> str:
     """One line for people: score, counts, and the items that need work."""
-    return _summary(report.score, report.profile, report.findings, report.objectives)
+    return _summary(report.score, report.profile, report.findings, report.objectives, tally(report.findings))
 
 
 def _summary(score: int, profile: str, findings: Sequence[Finding], objectives: Sequence[ObjectiveVerdict],
-             counts: dict[str, dict[Severity, int]] | None = None) -> str:
+             counts: dict[str, dict[Severity, int]]) -> str:
+    """``counts`` is ``tally(findings)``: a count per item rather than a look at every finding."""
     errors = warnings = 0
-    if counts is not None:  # ``tally(findings)``: a count per item rather than a look at every finding
-        for per in counts.values():
-            errors += per[_ERROR]
-            warnings += per[_WARNING]
-    else:
-        for f in findings:
-            severity = f.severity
-            if severity is _ERROR:
-                errors += 1
-            elif severity is _WARNING:
-                warnings += 1
+    for per in counts.values():
+        errors += per[_ERROR]
+        warnings += per[_WARNING]
     infos = len(findings) - errors - warnings
     n_obj = len(objectives)
     n_krs = failing = weak = 0
