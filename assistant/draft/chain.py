@@ -121,8 +121,8 @@ class Chain:
         return assembled.objective, reply
 
     def repair(self, index: int, round_number: int, value: DraftedObjective, objective: Objective,
-               problems: Sequence[Finding], conversation: list[Message], *, measured: Sequence[str] = (),
-               context: ParentContext | None = None) -> DraftedObjective:
+               problems: Sequence[Finding], conversation: list[Message], *, measured: Sequence[str],
+               context: ParentContext) -> DraftedObjective:
         """``value`` with each rejected part rewritten by the model: the title, and each failing key result.
 
         One small call per part (a short question after ``conversation``, the objective's prompt and reply; a
@@ -155,7 +155,7 @@ class Chain:
             kind = "title" if part is None else "key result"
             text = objective.title if part is None else objective.key_results[part].text
             instead = None
-            if context is not None and any(f.rule == "set-duplicate-kr" for f in findings):
+            if any(f.rule == "set-duplicate-kr" for f in findings):
                 instead = unmeasured_metric(context.parent, measured)
                 measured += [instead] if instead else []  # two repeats in one objective: two different metrics
             message = repair_message(
