@@ -62,6 +62,9 @@ def assemble(drafted: DraftedObjective, context: ParentContext, inputs: Inputs) 
         kr = KeyResult(text=tagged.text, sources=tagged.sources, numbers=tagged.numbers)
         key_results.append(derive_fields(kr, period=inputs.period))
     title = _clean(drafted.title).rstrip(".")
+    cut = _FIGURE_LEAD.sub("", title)  # a title the backend ended where its figures began ("... from")
+    if cut != title and len(cut.split()) >= 3:
+        title = cut
     qualitative = without_numbers(title)
     if qualitative != title:
         notes.append(f"title {title!r}: numbers and dates moved out (they belong in key results)")
@@ -80,6 +83,7 @@ _DATE = re.compile(
     r"(?:\d{4}-\d{2}-\d{2}|\d{4}-?Q[1-4]|Q[1-4]\s*\d{4}|Q[1-4]|H[12]\s*\d{4}|(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
+_FIGURE_LEAD = re.compile(rf"\s*\b{DraftedObjective.figures_dropped['title']}\W*$", re.IGNORECASE)
 _LEAD = re.compile(r"\s*\b(?:from|to|by|of|at|under|over|below|above|than|within|up to|at least)\s*$", re.IGNORECASE)
 
 

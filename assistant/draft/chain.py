@@ -16,7 +16,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from assistant.draft.assemble import Inputs, assemble, without_numbers
-from assistant.draft.context import ParentContext, measured_metrics, unmeasured_metric
+from assistant.draft.context import ParentContext, measured_metrics, metric_verb, unmeasured_metric
 from assistant.draft.prompts import repair_message
 from assistant.draft.schema import DraftedObjective, RepairedKeyResult, RepairedTitle, objective_schema
 from assistant.draft.tracing import TraceRecorder
@@ -154,13 +154,14 @@ class Chain:
         for part, findings in by_part.items():
             kind = "title" if part is None else "key result"
             text = objective.title if part is None else objective.key_results[part].text
-            instead = None
+            instead = verb = None
             if any(f.rule == "set-duplicate-kr" for f in findings):
                 instead = unmeasured_metric(context.parent, measured)
                 measured += [instead] if instead else []  # two repeats in one objective: two different metrics
+                verb = metric_verb(context.parent, instead) if instead else None
             message = repair_message(
                 kind, text, findings, round_number=round_number, deadline=self.deadline, policy=self.policy,
-                instead=instead,
+                instead=instead, verb=verb,
             )
             name = f"objective {index + 1}: repair {round_number}: {kind}" + ("" if part is None else f" {part + 1}")
             schema: type[BaseModel] = RepairedTitle if part is None else RepairedKeyResult

@@ -205,6 +205,21 @@ def unmeasured_metric(parent: Parent, measured: Sequence[str]) -> str | None:
     return next((m for _, m in key_result_metrics(parent) if m and not about_taken(m, taken, common)), None)
 
 
+_VERBS = {"decrease": "Reduce", "increase": "Raise"}
+
+
+def metric_verb(parent: Parent, metric: str) -> str | None:
+    """The verb that moves ``metric`` the way the parent's key result on it does ("Reduce" for churn that goes
+    from 8.7% to 7.5%), or None when no key result of the parent measures it or its direction is unclear."""
+    from assistant.krparse import parse_kr_text
+
+    for kr in parent.key_results:
+        facts = parse_kr_text(kr.text)
+        if facts.metric == metric and facts.direction is not None:
+            return _VERBS.get(facts.direction.value)
+    return None
+
+
 def key_result_metrics(parent: Parent) -> list[tuple[ParentKeyResult, str | None]]:
     """Each of the parent's key results, in order, with what it measures ("European ARR"); None when its text
     names no metric the KR reader can find."""

@@ -80,11 +80,11 @@ def objective_message(
 
 def repair_message(
     kind: str, text: str, findings: Sequence[Finding], *, round_number: int, deadline: str, policy: Policy,
-    instead: str | None = None,
+    instead: str | None = None, verb: str | None = None,
 ) -> Message:
     """The user turn, after the model's objective, asking to rewrite one rejected part (``kind`` "title" or
     "key result"); the conversation before it holds the team, parent and passages. ``instead``: a metric a
-    key result that repeats another should measure."""
+    key result that repeats another should measure; ``verb``: the way the parent moves it ("Reduce")."""
     return Message(
         role="user",
         content=render_prompt(
@@ -96,6 +96,8 @@ def repair_message(
             deadline=deadline,
             max_words=policy.objective_max_words,
             instead=instead,
+            verb=verb,
+            repeat=all(f.rule == "set-duplicate-kr" for f in findings),
         ),
     )
 

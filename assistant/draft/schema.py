@@ -9,7 +9,7 @@ labels are valid differs per objective; the chain checks those after validation 
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -49,6 +49,11 @@ class DraftedObjective(BaseModel):
     """
 
     model_config = ConfigDict(extra="ignore", json_schema_extra=_require_all)
+    # String fields whose figures the chain drops (``assemble.without_numbers``), each with the words a figure
+    # follows there: a backend may end the string where such a figure starts instead of generating it.
+    figures_dropped: ClassVar[dict[str, str]] = {
+        "title": r"(?:from|by|under|below|above|over|within|than|at least|up to)",
+    }
 
     title: str = Field(min_length=1, description="Qualitative, inspiring, short; no numbers.")
     aligns_to: DraftedAlignment

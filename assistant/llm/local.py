@@ -19,6 +19,7 @@ import ctypes
 import json
 import math
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -242,7 +243,9 @@ class LocalBackend:
         reused = 0
         pieces: list[str] = []
         finish: str | None = None
-        with loaded.lock, _lazy_grammar(loaded.llama, enabled=self.lazy_grammar and grammar is not None):
+        figures = getattr(schema, "figures_dropped", None) or {}
+        with loaded.lock, _lazy_grammar(loaded.llama, enabled=self.lazy_grammar and grammar is not None,
+                                        figures_dropped=figures):
             previous = loaded.llama.input_ids[: loaded.llama.n_tokens].tolist()
             try:
                 stream: Any = loaded.llama.create_chat_completion(
@@ -303,8 +306,9 @@ def _reused_prefix(previous: list[int], prompt: list[int]) -> int:
 
 
 @contextlib.contextmanager
-def _lazy_grammar(llama: Llama, *, enabled: bool) -> Iterator[None]:
-    """While active, generations on ``llama`` with a grammar sample through ``_LazyGrammarSampler``."""
+def _lazy_grammar(llama: Llama, *, enabled: bool, figures_dropped: dict[str, str] | None = None) -> Iterator[None]:
+    """While active, generations on ``llama`` with a grammar sample through ``_LazyGrammarSampler``
+    (which also ends the ``figures_dropped`` string fields at their figures: see ``_FigureStop``)."""
     if not enabled:
         yield
         return
@@ -313,7 +317,10 @@ def _lazy_grammar(llama: Llama, *, enabled: bool) -> Iterator[None]:
     def init_sampler(**options: Any) -> Any:
         grammar = options.pop("grammar", None)
         free = original(**options)
-        return _LazyGrammarSampler(llama, free, grammar) if grammar is not None else free
+        if grammar is None:
+            return free
+        stop = _FigureStop(llama, figures_dropped) if figures_dropped else None
+        return _LazyGrammarSampler(llama, free, grammar, stop=stop)
 
     llama._init_sampler = init_sampler  # type: ignore[method-assign,assignment]
     try:
@@ -331,7 +338,7 @@ class _LazyGrammarSampler:
     gives the same tokens either way, and sampling draws from the same constrained distribution.
     """
 
-    def __init__(self, llama: Llama, free: Any, grammar: LlamaGrammar) -> None:
+    def __init__(self, llama: Llama, free: Any, grammar: LlamaGrammar, *, stop: _FigureStop | None = None) -> None:
         import llama_cpp
         from llama_cpp._internals import LlamaTokenDataArray
 
@@ -346,6 +353,7 @@ class _LazyGrammarSampler:
         self._one: Any = llama_cpp.llama_token_data_array(
             data=ctypes.cast(self._one_data, llama_cpp.llama_token_data_p), size=1, selected=-1, sorted=False
         )
+        self._stop = stop
         self.checked = 0
         self.rejected = 0
 
@@ -358,6 +366,9 @@ class _LazyGrammarSampler:
         if not self._allowed(token):
             self.rejected += 1
             token = self._select(logits, constrained=True)
+        if self._stop is not None:
+            token = next((t for t in self._stop.instead(token) if self._allowed(t)), token)
+            self._stop.accept(token)
         self._api.llama_sampler_accept(self._grammar, token)
         self._free.accept(token)
         return token
@@ -386,3 +397,51 @@ class _LazyGrammarSampler:
         grammar, self._grammar = getattr(self, "_grammar", None), None
         if grammar is not None:
             self._api.llama_sampler_free(grammar)
+
+
+class _FigureStop:
+    """Ends a JSON string field where the model starts a figure that the caller drops anyway.
+
+    ``fields`` maps a field's name to the words such a figure follows (a schema's ``figures_dropped``). A small
+    model writes an objective's title as "Cut onboarding time from 19 days to 12 days by 2027-03-31", and the
+    chain keeps "Cut onboarding time": closing the string at the first digit after "from" saves the 15 to 25
+    tokens of figures (at about 70 ms each here). A digit after other words ("Win the top 3 markets") is written.
+    """
+
+    def __init__(self, llama: Llama, fields: dict[str, str]) -> None:
+        self._llama = llama
+        self._open = {name: re.compile(rf'"{re.escape(name)}"\s*:\s*"((?:[^"\\]|\\.)*)$') for name in fields}
+        self._lead = {name: re.compile(rf"\b{lead}\W*$", re.IGNORECASE) for name, lead in fields.items()}
+        self._pending = set(fields)
+        self._seen: set[str] = set()
+        self._text = b""
+        # the model's own way to close a string that more fields follow ('",' is one token in Qwen's vocabulary),
+        # else a bare quote: the sampler takes the first that the grammar allows
+        self.closing = [tokens[0] for piece in (b'",', b'"')
+                        if len(tokens := llama.tokenize(piece, add_bos=False, special=False)) == 1]
+        self.stopped = 0
+
+    def instead(self, token: int) -> list[int]:
+        """The tokens that close the string, when ``token`` starts a dropped figure inside a pending field."""
+        if not self._pending:
+            return []
+        if not any(48 <= b <= 57 for b in self._llama.detokenize([token])):
+            return []
+        text = self._text.decode("utf-8", errors="ignore")
+        for name in self._pending:
+            inside = self._open[name].search(text)
+            if inside is not None and self._lead[name].search(inside.group(1)):
+                self.stopped += 1
+                return self.closing
+        return []
+
+    def accept(self, token: int) -> None:
+        if not self._pending:
+            return
+        self._text += self._llama.detokenize([token])
+        text = self._text.decode("utf-8", errors="ignore")
+        for name in list(self._pending):
+            if self._open[name].search(text) is not None:
+                self._seen.add(name)
+            elif name in self._seen:
+                self._pending.discard(name)  # the field's string is closed: nothing more to watch

@@ -35,7 +35,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     },
     "draft.repair.j2": {
         "kind": "key result", "text": "Improve onboarding", "findings": [{"message": "Add a number."}], "round": 1,
-        "deadline": "2027-03-31", "max_words": 20, "instead": "European ARR",
+        "deadline": "2027-03-31", "max_words": 20, "instead": "European ARR", "verb": None, "repeat": False,
     },
     "review.system.j2": {"kr_min": 2, "kr_max": 3},
     "review.rewrite.j2": {"kind": "key result", "text": "Improve onboarding", "problems": ["No number."],
@@ -84,7 +84,8 @@ def test_prompt_declares_exactly_the_inputs_it_needs(name):
 
 # other branches of a template: a variable only one branch uses must still be refused when missing there
 VARIANTS: dict[str, list[dict[str, object]]] = {
-    "draft.repair.j2": [{"kind": "title", "text": "Win Europe by 20%"}],
+    "draft.repair.j2": [{"kind": "title", "text": "Win Europe by 20%"}, {"repeat": True},
+                        {"repeat": True, "verb": "Grow"}],
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 import testkit
@@ -60,6 +61,24 @@ def test_lazy_grammar_sampling_matches_the_full_grammar(local_model: Path) -> No
         texts.append(chat.complete(ASK, schema=Capital, max_tokens=40, temperature=0.0).text)
     assert texts[0] == texts[1]
     assert texts[0].startswith("{")
+
+
+class Headline(BaseModel):
+    figures_dropped: ClassVar[dict[str, str]] = {"headline": r"(?:from|by)"}
+
+    headline: str = Field(description="the headline, word for word")
+    section: str = Field(description="the newspaper section")
+
+
+def test_a_field_whose_figures_are_dropped_ends_where_they_start(local_model: Path) -> None:
+    """The local backend closes such a string at the first digit after "from" (or "by") and goes on with valid JSON."""
+    ask = [Message(role="system", content="You copy headlines exactly."),
+           Message(role="user", content='Headline: "Cut onboarding time from 19 days to 12 days by 2027". Section: business.')]
+    chat = LocalBackend(local_model, n_ctx=2048, n_threads=2)
+    reply = chat.complete(ask, schema=Headline, max_tokens=60, temperature=0.0)
+    value = Headline.model_validate_json(reply.text)
+    assert value.headline.strip() == "Cut onboarding time from"
+    assert value.section.strip().lower() == "business"
 
 
 def test_a_call_that_continues_the_last_conversation_evaluates_only_what_is_new(local_model: Path) -> None:

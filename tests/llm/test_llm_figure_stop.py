@@ -1,0 +1,66 @@
+"""The local backend's early end of a string whose figures the caller drops (``_FigureStop``), on a toy vocabulary."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.llm.local import _FigureStop
+
+PIECES = ['{"', "title", '":', ' "', "Cut", " onboarding", " time", " from", " ", "1", "9", " days", '",', '"',
+          " $", "4", " top", " by", " to", ' "', "section", "Win", " the", "3", " markets", "}"]
+
+
+class ToyLlama:
+    """Just what ``_FigureStop`` uses of a ``Llama``: a vocabulary of whole pieces."""
+
+    def __init__(self, pieces: list[str]) -> None:
+        self.pieces = [p.encode() for p in pieces]
+
+    def tokenize(self, text: bytes, *, add_bos: bool, special: bool) -> list[int]:
+        return [self.pieces.index(text)] if text in self.pieces else [0, 0]
+
+    def detokenize(self, tokens: list[int]) -> bytes:
+        return b"".join(self.pieces[t] for t in tokens)
+
+
+def run(words: list[str], fields: dict[str, str]) -> tuple[str, _FigureStop]:
+    """Feed ``words`` as the model's choices; return the text written and the stopper."""
+    llama = ToyLlama(PIECES)
+    stop = _FigureStop(llama, fields)  # type: ignore[arg-type]
+    written = []
+    for word in words:
+        token = PIECES.index(word)
+        token = next(iter(stop.instead(token)), token)
+        stop.accept(token)
+        written.append(PIECES[token])
+    return "".join(written), stop
+
+
+LEAD = {"title": r"(?:from|by)"}
+
+
+def test_a_digit_after_a_lead_word_closes_the_string_the_way_the_model_would() -> None:
+    text, stop = run(['{"', "title", '":', ' "', "Cut", " onboarding", " time", " from", " ", "1"], LEAD)
+    assert text == '{"title": "Cut onboarding time from ",'
+    assert stop.stopped == 1 and stop.closing == [PIECES.index('",'), PIECES.index('"')]
+
+
+def test_a_currency_sign_between_the_lead_word_and_the_digit_does_not_matter() -> None:
+    text, _ = run(['{"', "title", '":', ' "', "Cut", " time", " from", " $", "4"], LEAD)
+    assert text.endswith(' from $",')
+
+
+@pytest.mark.parametrize("words", [
+    ['{"', "title", '":', ' "', "Win", " the", " top", " ", "3", " markets"],  # a digit after another word
+    ['{"', "title", '":', ' "', "Cut", " time", " to", " ", "1", "9"],  # "to" is not a lead word here
+])
+def test_other_digits_are_written(words: list[str]) -> None:
+    text, stop = run(words, LEAD)
+    assert text == "".join(words) and stop.stopped == 0
+
+
+def test_fields_not_named_and_a_closed_field_are_left_alone() -> None:
+    words = ['{"', "title", '":', ' "', "Cut", " time", '",', ' "', "section", '":', ' "', "Cut", " time", " from",
+             " ", "1", "9"]
+    text, stop = run(words, LEAD)
+    assert text == "".join(words) and stop.stopped == 0
