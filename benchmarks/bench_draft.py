@@ -1,7 +1,7 @@
 """End-to-end time of a 4-objective draft for a Quill team on the local model, split by step.
 
-    .venv/bin/python -m benchmarks.bench_draft [--team onboarding-growth] [--objectives 4] [--data-dir DIR]
-                                               [--threads N] [--no-raw] [--out reports/bench]
+    .venv/bin/python -m benchmarks.bench_draft [--team onboarding-growth | --teams all|ID,ID...] [--objectives 4]
+                                               [--data-dir DIR] [--threads N] [--no-raw] [--out reports/bench]
 
 Builds (or reuses) a knowledge base with the Quill sample ingested and its OKRs imported, then drafts with the
 in-process local model and reports: total seconds, time to the first objective, and the split into retrieval,
@@ -167,9 +167,51 @@ def raw_speed(data_dir: Path, threads: int | None) -> dict[str, float] | None:
                        prompt_tokens=512, gen_tokens=96)
 
 
+def all_teams() -> list[str]:
+    """The ids of the Quill sample's teams."""
+    import yaml
+
+    from assistant.resources import knowledge_dir
+
+    data = yaml.safe_load((knowledge_dir() / "examples" / "quill" / "teams.yaml").read_text(encoding="utf-8"))
+    return [team["id"] for team in data["teams"]]
+
+
+def run_teams(data_dir: Path, teams: list[str], *, objectives: int, threads: int | None) -> dict[str, Any]:
+    """One draft per team, and the mean and worst of the timed figures over them."""
+    rows = []
+    for team in teams:
+        print(f"Drafting {objectives} objectives for {team} (load average {os.getloadavg()[0]:.1f})...", flush=True)
+        figures = run_draft(data_dir, team=team, objectives=objectives, threads=threads)
+        figures.pop("per_call")
+        rows.append({"team_id": team, **figures})
+    keys = ("total_seconds", "first_objective_seconds", "prompt_tokens_evaluated", "completion_tokens", "model_calls")
+    summary: dict[str, Any] = {
+        "teams": len(rows),
+        "mean": {k: round(sum(r[k] for r in rows) / len(rows), 2) for k in keys},
+        "max": {k: max(r[k] for r in rows) for k in keys},
+        "within_total_target": sum(r["total_seconds"] <= TARGET_SECONDS for r in rows),
+        "within_first_objective_target": sum(r["first_objective_seconds"] <= TARGET_FIRST_OBJECTIVE for r in rows),
+        "error_findings": sum(r["error_findings"] for r in rows),
+        "targets": {"total_seconds": TARGET_SECONDS, "first_objective_seconds": TARGET_FIRST_OBJECTIVE},
+        "per_team": rows,
+    }
+    print("team                     total s  first s  prompt eval  generated  calls  score")
+    for r in rows:
+        print(f"{r['team_id']:<24} {r['total_seconds']:7.1f}  {r['first_objective_seconds']:7.1f}  "
+              f"{r['prompt_tokens_evaluated']:11,}  {r['completion_tokens']:9,}  {r['model_calls']:5}  {r['score']:5}")
+    mean = summary["mean"]
+    print(f"{'mean':<24} {mean['total_seconds']:7.1f}  {mean['first_objective_seconds']:7.1f}  "
+          f"{mean['prompt_tokens_evaluated']:11,.0f}  {mean['completion_tokens']:9,.0f}  {mean['model_calls']:5.1f}")
+    return summary
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--team", default="onboarding-growth")
+    parser.add_argument("--teams", default=None,
+                        help="Comma-separated Quill team ids (or 'all'): one draft each, then a summary with means. "
+                             "A 1.5B model's drafts shift with any prompt change, so one team is one sample.")
     parser.add_argument("--objectives", type=int, default=4)
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--threads", type=int, default=None)
@@ -181,6 +223,13 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"Preparing the Quill knowledge base in {data_dir}...", flush=True)
     prepare(data_dir)
+    if args.teams:
+        teams = all_teams() if args.teams == "all" else [t.strip() for t in args.teams.split(",") if t.strip()]
+        summary = run_teams(data_dir, teams, objectives=args.objectives, threads=args.threads)
+        print(json.dumps(summary, indent=2))
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "draft_teams.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        return
     print(f"Drafting {args.objectives} objectives for {args.team} (load average {load:.1f})...", flush=True)
     figures = run_draft(data_dir, team=args.team, objectives=args.objectives, threads=args.threads,
                         show=args.show)
