@@ -1,17 +1,17 @@
-"""The local backend's early end of a string whose figures the caller drops (``_FigureStop``), on a toy vocabulary."""
+"""The local backend's early end of a string whose figures the caller drops (``FigureStop``), on a toy vocabulary."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.llm.local import _FigureStop
+from assistant.llm.sampling import FigureStop
 
 PIECES = ['{"', "title", '":', ' "', "Cut", " onboarding", " time", " from", " ", "1", "9", " days", '",', '"',
           " $", "4", " top", " by", " to", ' "', "section", "Win", " the", "3", " markets", "}"]
 
 
 class ToyLlama:
-    """Just what ``_FigureStop`` uses of a ``Llama``: a vocabulary of whole pieces."""
+    """Just what ``FigureStop`` uses of a ``Llama``: a vocabulary of whole pieces."""
 
     def __init__(self, pieces: list[str]) -> None:
         self.pieces = [p.encode() for p in pieces]
@@ -23,10 +23,10 @@ class ToyLlama:
         return b"".join(self.pieces[t] for t in tokens)
 
 
-def run(words: list[str], fields: dict[str, str]) -> tuple[str, _FigureStop]:
+def run(words: list[str], fields: dict[str, str]) -> tuple[str, FigureStop]:
     """Feed ``words`` as the model's choices; return the text written and the stopper."""
     llama = ToyLlama(PIECES)
-    stop = _FigureStop(llama, fields)  # type: ignore[arg-type]
+    stop = FigureStop(llama, fields)  # type: ignore[arg-type]
     written = []
     for word in words:
         token = PIECES.index(word)
