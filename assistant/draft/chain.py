@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from assistant.draft.assemble import Inputs, assemble, without_numbers
 from assistant.draft.context import ParentContext, measured_metrics, metric_verb, unmeasured_metric
-from assistant.draft.prompts import repair_message
+from assistant.draft.prompts import only_repeats, repair_message
 from assistant.draft.schema import DraftedObjective, RepairedKeyResult, RepairedTitle, objective_schema
 from assistant.draft.tracing import TraceRecorder
 from assistant.errors import StructuredOutputError
@@ -137,8 +137,7 @@ class Chain:
         for finding in problems:
             match = _KR_INDEX.search(finding.path)
             by_part.setdefault(int(match.group(1)) if match else None, []).append(finding)
-        repeats = sorted((p for p, findings in by_part.items()
-                          if p is not None and all(f.rule == "set-duplicate-kr" for f in findings)),
+        repeats = sorted((p for p, findings in by_part.items() if p is not None and only_repeats(findings)),
                          reverse=True)
         dropped: list[int] = []
         for kr_index in repeats:

@@ -97,9 +97,14 @@ def repair_message(
             max_words=policy.objective_max_words,
             instead=instead,
             verb=verb,
-            repeat=all(f.rule == "set-duplicate-kr" for f in findings),
+            repeat=only_repeats(findings),
         ),
     )
+
+
+def only_repeats(findings: Sequence[Finding]) -> bool:
+    """Whether a part's one problem is that it repeats another key result."""
+    return all(f.rule == "set-duplicate-kr" for f in findings)
 
 
 def parent_metrics(parent: Parent) -> list[tuple[str, str]]:
