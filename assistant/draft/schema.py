@@ -29,6 +29,12 @@ class DraftedAlignment(BaseModel):
     )
 
 
+# A key result's deadline, as the chain writes it: every key result is due by the period's end (the prompt says
+# so), and once the model has begun the year ("... by 202") the chain writes the date itself. Qwen writes each
+# digit as a token, so that is 7 tokens per key result not generated ("7-03-31"), at about 70 ms each here.
+DEADLINE_LEAD = r"by 20\d"
+
+
 class DraftedKeyResult(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -49,10 +55,12 @@ class DraftedObjective(BaseModel):
     """
 
     model_config = ConfigDict(extra="ignore", json_schema_extra=_require_all)
-    # String fields whose figures the chain drops (``assemble.without_numbers``), each with the words a figure
-    # follows there: a backend may end the string where such a figure starts instead of generating it.
+    # String fields whose figures the chain drops or writes itself (``assemble``: the title's figures go, a key
+    # result's deadline is the period's), each with the words such a figure follows: a backend may end the
+    # string where the figure starts instead of generating it. "text" is every key result's.
     figures_dropped: ClassVar[dict[str, str]] = {
         "title": r"(?:from|by|under|below|above|over|within|than|at least|up to)",
+        "text": DEADLINE_LEAD,
     }
 
     title: str = Field(min_length=1, description="Qualitative, inspiring, short; no numbers.")
@@ -101,6 +109,7 @@ class RepairedKeyResult(BaseModel):
     """A new text for a key result the reviewer rejected."""
 
     model_config = ConfigDict(extra="ignore")
+    figures_dropped: ClassVar[dict[str, str]] = {"text": DEADLINE_LEAD}
 
     text: str = Field(min_length=1, pattern=PLAIN_TEXT,
                       description="One measurable outcome: metric, from baseline to target, by a date.")

@@ -7,7 +7,8 @@ import pytest
 from assistant.llm.sampling import FigureStop
 
 PIECES = ['{"', "title", '":', ' "', "Cut", " onboarding", " time", " from", " ", "1", "9", " days", '",', '"',
-          " $", "4", " top", " by", " to", ' "', "section", "Win", " the", "3", " markets", "}"]
+          " $", "4", " top", " by", " to", ' "', "section", "Win", " the", "3", " markets", "}", "text", "2", "0",
+          "7", '"}', ' {"', "%"]
 
 
 class ToyLlama:
@@ -23,14 +24,15 @@ class ToyLlama:
         return b"".join(self.pieces[t] for t in tokens)
 
 
-def run(words: list[str], fields: dict[str, str]) -> tuple[str, FigureStop]:
-    """Feed ``words`` as the model's choices; return the text written and the stopper."""
+def run(words: list[str], fields: dict[str, str], *, grammar_refuses: tuple[str, ...] = ()) -> tuple[str, FigureStop]:
+    """Feed ``words`` as the model's choices; return the text written and the stopper. The sampler takes the
+    first closing token its grammar allows (``grammar_refuses``: pieces the grammar does not allow there)."""
     llama = ToyLlama(PIECES)
     stop = FigureStop(llama, fields)  # type: ignore[arg-type]
     written = []
     for word in words:
         token = PIECES.index(word)
-        token = next(iter(stop.instead(token)), token)
+        token = next((t for t in stop.instead(token) if PIECES[t] not in grammar_refuses), token)
         stop.accept(token)
         written.append(PIECES[token])
     return "".join(written), stop
@@ -42,7 +44,7 @@ LEAD = {"title": r"(?:from|by)"}
 def test_a_digit_after_a_lead_word_closes_the_string_the_way_the_model_would() -> None:
     text, stop = run(['{"', "title", '":', ' "', "Cut", " onboarding", " time", " from", " ", "1"], LEAD)
     assert text == '{"title": "Cut onboarding time from ",'
-    assert stop.stopped == 1 and stop.closing == [PIECES.index('",'), PIECES.index('"')]
+    assert stop.stopped == 1 and stop.closing == [PIECES.index('",'), PIECES.index('"}'), PIECES.index('"')]
 
 
 def test_a_currency_sign_between_the_lead_word_and_the_digit_does_not_matter() -> None:
@@ -63,4 +65,20 @@ def test_fields_not_named_and_a_closed_field_are_left_alone() -> None:
     words = ['{"', "title", '":', ' "', "Cut", " time", '",', ' "', "section", '":', ' "', "Cut", " time", " from",
              " ", "1", "9"]
     text, stop = run(words, LEAD)
+    assert text == "".join(words) and stop.stopped == 0
+
+
+def test_a_field_that_occurs_again_is_watched_every_time() -> None:
+    """Every key result's "text": the deadline's year begun ("by 202") ends each, with the model's '"}'."""
+    deadline = {"text": r"by 20\d"}
+    first = ['{"', "text", '":', ' "', "Cut", " time", " by", " ", "2", "0", "2"]
+    second = [' {"', "text", '":', ' "', "Cut", " time", " by", " ", "2", "0", "%", " by", " ", "2", "0", "2"]
+    text, stop = run([*first, "7", *second, "7"], deadline, grammar_refuses=('",',))  # no field follows "text"
+    assert text == "".join([*first, '"}', *second, '"}'])
+    assert stop.stopped == 2
+
+
+def test_an_amount_after_by_is_written() -> None:
+    words = ['{"', "text", '":', ' "', "Cut", " time", " by", " ", "2", "0", "%"]
+    text, stop = run(words, {"text": r"by 20\d"})
     assert text == "".join(words) and stop.stopped == 0
