@@ -19,7 +19,13 @@ from functools import partial
 
 from assistant.draft.assemble import Inputs
 from assistant.draft.chain import Chain, EventHandler, repeat_finding, repeated_title
-from assistant.draft.context import PassageBook, focus_plan, retrieve_passages, select_parents
+from assistant.draft.context import (
+    PassageBook,
+    focus_plan,
+    measured_metrics,
+    retrieve_passages,
+    select_parents,
+)
 from assistant.draft.period import next_quarter, period_end
 from assistant.draft.prompts import objective_message, system_message
 from assistant.draft.provenance import request_numbers
@@ -97,6 +103,7 @@ def draft_okrs(
         period=period,
         given=request_numbers([request.mission, *request.focus, request.capacity or ""]),
         request_text=" ".join([request.team, request.mission, *request.focus]),
+        deadline=deadline,
     )
     system = system_message(policy)
     prime = getattr(llm, "prime", None)  # the local backend: the system turn's KV state, cached on disk
@@ -109,7 +116,6 @@ def draft_okrs(
     chain = Chain(llm=llm, policy=policy, recorder=recorder, emit=emit, known=known, inputs=inputs,
                   repair_rounds=repair_rounds, deadline=deadline)
     drafted: list[Objective] = []
-    focuses = focus_plan(request, contexts, count)
     # One conversation for the whole draft: each objective's turn follows the model's earlier replies, so the
     # prompt cache holds everything before it and the model sees what it already wrote. When the next turn would
     # not fit the model's context, a new conversation starts with the shared facts and the objectives so far.
@@ -119,8 +125,11 @@ def draft_okrs(
         context = contexts[index % len(contexts)]
         emit(DraftEvent(kind="step", index=index,
                         message=f"Objective {index + 1}/{count}: drafting for parent {context.parent.id}"))
+        # planned again for each objective: one without a focus area of its own takes a metric nothing drafted
+        # so far measures
+        focus = focus_plan(request, contexts, count, measured=measured_metrics(drafted))[index]
         ask = partial(objective_message, request, period=period, deadline=deadline, number=index + 1, total=count,
-                      context=context, contexts=contexts, drafted=drafted, focus=focuses[index])
+                      context=context, contexts=contexts, drafted=drafted, focus=focus)
         user = ask(continued=len(conversation) > 1, shown=shown)
         if len(conversation) > 1 and not chain.fits([*conversation, user]):
             conversation, shown = [system], set()

@@ -183,8 +183,7 @@ def run_teams(data_dir: Path, teams: list[str], *, objectives: int, threads: int
     for team in teams:
         print(f"Drafting {objectives} objectives for {team} (load average {os.getloadavg()[0]:.1f})...", flush=True)
         figures = run_draft(data_dir, team=team, objectives=objectives, threads=threads)
-        figures.pop("per_call")
-        rows.append({"team_id": team, **figures})
+        rows.append({"team_id": team, **figures})  # per_call (each call's tokens and reply) kept for the file
     keys = ("total_seconds", "first_objective_seconds", "prompt_tokens_evaluated", "completion_tokens", "model_calls")
     summary: dict[str, Any] = {
         "teams": len(rows),
@@ -226,7 +225,8 @@ def main() -> None:
     if args.teams:
         teams = all_teams() if args.teams == "all" else [t.strip() for t in args.teams.split(",") if t.strip()]
         summary = run_teams(data_dir, teams, objectives=args.objectives, threads=args.threads)
-        print(json.dumps(summary, indent=2))
+        brief = {**summary, "per_team": [{k: v for k, v in r.items() if k != "per_call"} for r in summary["per_team"]]}
+        print(json.dumps(brief, indent=2))
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "draft_teams.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         return

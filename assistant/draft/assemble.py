@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from assistant.draft.context import ParentContext, Passage
 from assistant.draft.provenance import request_numbers, tag_key_result
-from assistant.draft.schema import DraftedObjective
+from assistant.draft.schema import DEADLINE_LEAD, DraftedObjective
 from assistant.krparse import NumberMention, enrich_key_result
+from assistant.krtext import lexicon as lx
 from assistant.okr import Alignment, AlignmentType, KeyResult, Objective, ParentKind
 
 _LABEL = re.compile(r"\bS\d+\b", re.IGNORECASE)
@@ -35,6 +36,7 @@ class Inputs:
     period: str | None
     given: Sequence[NumberMention]
     request_text: str
+    deadline: str | None = None  # the period's last day: what a key result ended at "by 202" is due by
 
 
 def assemble(drafted: DraftedObjective, context: ParentContext, inputs: Inputs) -> Assembled:
@@ -55,7 +57,7 @@ def assemble(drafted: DraftedObjective, context: ParentContext, inputs: Inputs) 
     key_results = []
     for drafted_kr in drafted.key_results:
         tagged = tag_key_result(
-            _clean(drafted_kr.text), cited=cited, retrieved=context.passages, given=given,
+            with_deadline(_clean(drafted_kr.text), inputs.deadline), cited=cited, retrieved=context.passages, given=given,
             request_text=inputs.request_text, period=inputs.period,
         )
         notes.extend(tagged.notes)
@@ -85,6 +87,37 @@ _DATE = re.compile(
 )
 _FIGURE_LEAD = re.compile(rf"\s*\b{DraftedObjective.figures_dropped['title']}\W*$", re.IGNORECASE)
 _LEAD = re.compile(r"\s*\b(?:from|to|by|of|at|under|over|below|above|than|within|up to|at least)\s*$", re.IGNORECASE)
+
+
+_DEADLINE_CUT = re.compile(rf"\s*\b{DEADLINE_LEAD}$")
+
+
+def with_deadline(text: str, deadline: str | None) -> str:
+    """``text`` with the deadline written out where the backend ended it as the year began ("... by 202"); the
+    dangling words go when there is no deadline to write."""
+    match = _DEADLINE_CUT.search(text)
+    if match is None:
+        return text
+    return text[: match.start()] + (f" by {deadline}" if deadline else "")
+
+
+_LEADING_WORD = re.compile(r"\s*([A-Za-z]+)\b")
+_TURNED = {lx.INC: "Reduce", lx.DEC: "Increase"}  # what a verb of each class turns into
+
+
+def verb_turned(text: str, baseline: float, target: float) -> str | None:
+    """``text`` with its leading verb turned the way its numbers go ("Raise time to hire from 68 to 45 days" ->
+    "Reduce time to hire from 68 to 45 days"); None when the first word is no verb that moves a metric the
+    other way. A small model picks the verb from habit ("Raise ...") and the numbers from its sources."""
+    match = _LEADING_WORD.match(text)
+    if match is None or target == baseline:
+        return None
+    rest = text[match.end() :]
+    following = rest.split(maxsplit=1)[0].lower() if rest.strip() else None
+    against = lx.INC if target < baseline else lx.DEC
+    if lx.verb_class(match.group(1).lower(), following) != against:
+        return None
+    return _TURNED[against] + rest
 
 
 def without_numbers(title: str) -> str:

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from assistant.draft.assemble import Inputs, assemble, without_numbers
+from assistant.draft.assemble import Inputs, assemble, verb_turned, without_numbers
 from assistant.draft.context import ParentContext, measured_metrics, metric_verb, unmeasured_metric
 from assistant.draft.prompts import only_repeats, repair_message
 from assistant.draft.schema import DraftedObjective, RepairedKeyResult, RepairedTitle, objective_schema
@@ -100,6 +100,11 @@ class Chain:
         for round_number in range(1, self.repair_rounds + 1):
             with self.recorder.step(f"{name}: validation") as step:
                 problems = self.problems(index, assembled.objective, drafted, context)
+                turned, notes = turn_verbs(value, assembled.objective, problems)
+                if notes:  # fixed without a model call; what else is wrong goes on to the repair below
+                    value, assembled = turned, assemble(turned, context, self.inputs)
+                    self._note(name, notes)
+                    problems = self.problems(index, assembled.objective, drafted, context)
                 # a warning the model could not fix once (a repeat, mostly) it does not fix on a second try
                 # either, in our runs; errors always go back
                 problems = [p for p in problems
@@ -225,6 +230,32 @@ class Chain:
             self.recorder.trace.steps.append(
                 _step(f"{name}: corrections", "; ".join(notes))
             )
+
+
+def turn_verbs(value: DraftedObjective, objective: Objective,
+               problems: Sequence[Finding]) -> tuple[DraftedObjective, list[str]]:
+    """``value`` with the verb of each key result whose verb points against its numbers (kr-wrong-direction)
+    turned to agree with them, and a note per change. The numbers stay: they come from the sources, while the
+    verb is the model's habit ("Raise median time to hire from 68 to 45 days"), and a repair call for it
+    often turned it the wrong way again."""
+    turned = value
+    notes: list[str] = []
+    for finding in problems:
+        match = _KR_INDEX.search(finding.path)
+        if finding.rule != "kr-wrong-direction" or match is None:
+            continue
+        part = int(match.group(1))
+        kr = objective.key_results[part]
+        if kr.baseline is None or kr.target is None or part >= len(value.key_results):
+            continue
+        text = verb_turned(turned.key_results[part].text, kr.baseline, kr.target)
+        if text is None:
+            continue
+        if turned is value:
+            turned = value.model_copy(deep=True)
+        turned.key_results[part].text = text
+        notes.append(f"key result {part + 1}: the verb now goes the way its numbers do ({text.split()[0]})")
+    return turned, notes
 
 
 def copied_parent_text(title: str, context: ParentContext) -> str | None:

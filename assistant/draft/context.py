@@ -154,7 +154,8 @@ def retrieve_passages(
     return contexts
 
 
-def focus_plan(request: DraftRequest, contexts: Sequence[ParentContext], count: int) -> list[str | None]:
+def focus_plan(request: DraftRequest, contexts: Sequence[ParentContext], count: int,
+               measured: Sequence[str] = ()) -> list[str | None]:
     """The focus area(s) each objective takes on, or None once every area has one.
 
     Spreading the areas over the objectives (each to the parent whose words and passages it shares most) keeps
@@ -176,12 +177,14 @@ def focus_plan(request: DraftRequest, contexts: Sequence[ParentContext], count: 
     if unused and plan:  # more areas than objectives: the last objective takes the rest too
         plan[-1] = "; ".join([p for p in plan[-1:] if p] + unused)
     # once every area has an objective, an objective takes what one of its parent's key results measures, if no
-    # earlier objective's focus is about it: without a focus, a small model writes its earlier objective again
+    # earlier objective's focus, nor a key result already drafted (``measured``), is about it: without a focus, a
+    # small model writes its earlier objective again; given a metric a drafted key result measures, it writes
+    # that key result again
     for index, focus in enumerate(plan):
         if focus is not None or not contexts:
             continue
         parent = contexts[index % len(contexts)].parent
-        plan[index] = unmeasured_metric(parent, [p for p in plan if p])
+        plan[index] = unmeasured_metric(parent, [*(p for p in plan if p), *measured])
     return plan
 
 

@@ -227,3 +227,17 @@ def test_focus_areas_are_spread_over_the_objectives(request_, store, focus, coun
     request = request_.model_copy(update={"focus": focus})
     contexts = retrieve_passages(select_parents(request, store, count=count), request, store, PassageBook())
     assert focus_plan(request, contexts, count) == expected
+
+
+@pytest.mark.parametrize(("measured", "expected"), [
+    ([], ["European trial conversion", "onboarding time", "European ARR"]),
+    # a key result drafted so far measures European ARR, and the parent's other metric is a focus area already:
+    # the third objective is not sent to write that key result again (the model chooses)
+    (["European ARR"], ["European trial conversion", "onboarding time", None]),
+])
+def test_an_objective_without_an_area_takes_a_metric_nothing_drafted_measures(request_, store, measured, expected):
+    from assistant.draft.context import PassageBook, focus_plan, retrieve_passages, select_parents
+
+    request = request_.model_copy(update={"focus": ["European trial conversion", "onboarding time"]})
+    contexts = retrieve_passages(select_parents(request, store, count=3), request, store, PassageBook())
+    assert focus_plan(request, contexts, 3, measured=measured) == expected

@@ -196,6 +196,33 @@ def test_a_title_ended_where_its_figures_began_loses_the_dangling_word(request_,
     assert result.okr_set.objectives[1].title == expected
 
 
+@pytest.mark.parametrize(("written", "expected"), [
+    ("Cut median days to publish a first schedule from 19 to 12 by 202",
+     "Cut median days to publish a first schedule from 19 to 12 by 2027-03-31"),
+    (MEDIAN_KR, MEDIAN_KR),  # written out by the model (the OpenAI backend): kept as it is
+    ("Cut median days to publish a first schedule from 19 to 12 by 20%",
+     "Cut median days to publish a first schedule from 19 to 12 by 20%"),  # an amount, not a year
+])
+def test_a_key_result_ended_as_its_deadline_began_gets_the_periods_deadline(request_, store, policy, written,
+                                                                            expected):
+    """The local backend closes a key result's text at "by 202": the chain writes the deadline itself."""
+    first, _, third = good_replies()
+    llm = fake(first, cited("Get every new customer live in days", written, FIXED_KR, aligns="P-2"), third)
+    result = draft_okrs(request_, llm=llm, store=store, policy=policy)
+    drafted = result.okr_set.objectives[1].key_results[0]
+    assert drafted.text == expected
+    if expected.endswith("2027-03-31"):
+        assert drafted.due == "2027-03-31"
+
+
+def test_a_repaired_key_result_ended_as_its_deadline_began_gets_it_too():
+    from assistant.draft.assemble import with_deadline
+
+    assert with_deadline("Raise qualified European pipeline from 1,480 to 2,000 by 202", "2027-03-31") == (
+        "Raise qualified European pipeline from 1,480 to 2,000 by 2027-03-31")
+    assert with_deadline("Raise pipeline from 1,480 to 2,000 by 203", None) == "Raise pipeline from 1,480 to 2,000"
+
+
 def test_a_key_result_that_repeats_an_earlier_objective_is_sent_back(request_, store, policy):
     repeat = cited("Get every new customer live in days", TRIAL_KR, FIXED_KR, aligns="P-2")
     first, _, third = good_replies()
@@ -206,14 +233,44 @@ def test_a_key_result_that_repeats_an_earlier_objective_is_sent_back(request_, s
     assert not any(f.rule == "set-duplicate-kr" for f in result.findings)
 
 
-def test_a_verb_against_its_numbers_is_sent_back(request_, store, policy):
+def test_a_verb_against_its_numbers_is_turned_without_a_model_call(request_, store, policy):
+    """The numbers come from the sources, the verb from the model's habit: the verb is turned to agree."""
     backwards = cited("Get every new customer live in days",
                       "Raise median days to publish a first schedule from 19 to 12 by 2027-03-31", FIXED_KR, aligns="P-2")
+    first, _, third = good_replies()
+    llm = fake(first, backwards, third)
+    result = draft_okrs(request_, llm=llm, store=store, policy=policy)
+    assert len(llm.calls) == 3 and all(c.schema.__name__ != "RepairedKeyResult" for c in llm.calls)
+    drafted = result.okr_set.objectives[1].key_results[0]
+    assert drafted.text == "Reduce median days to publish a first schedule from 19 to 12 by 2027-03-31"
+    assert not any(f.rule == "kr-wrong-direction" for f in result.findings)
+    assert any("the verb now goes the way its numbers do" in (s.detail or "") for s in result.trace.steps)
+
+
+def test_a_verb_that_cannot_be_turned_is_sent_back(request_, store, policy):
+    """A key result whose first word is no verb of change ("We will raise ...") goes to the model."""
+    backwards = cited("Get every new customer live in days",
+                      "We will raise median days to publish a first schedule from 19 to 12 by 2027-03-31", FIXED_KR, aligns="P-2")
     first, _, third = good_replies()
     llm = fake(first, backwards, kr("Cut median days to publish a first schedule from 19 to 12 by 2027-03-31"), third)
     result = draft_okrs(request_, llm=llm, store=store, policy=policy)
     assert llm.calls[2].schema.__name__ == "RepairedKeyResult"
     assert result.okr_set.objectives[1].key_results[0].text.startswith("Cut median days")
+
+
+@pytest.mark.parametrize(("text", "baseline", "target", "expected"), [
+    ("Raise Dublin median time to hire from 68 days to 45 days", 68, 45,
+     "Reduce Dublin median time to hire from 68 days to 45 days"),
+    ("Grow churn from 5% to 3%", 5, 3, "Reduce churn from 5% to 3%"),
+    ("Cut NPS from 30 to 45", 30, 45, "Increase NPS from 30 to 45"),
+    ("Raise eNPS from 21 to 28", 21, 28, None),  # already agrees
+    ("Improve time to hire from 68 to 45 days", 68, 45, None),  # "improve" takes its way from the numbers
+    ("Time to hire from 68 to 45 days", 68, 45, None),  # no verb
+])
+def test_verb_turned(text, baseline, target, expected):
+    from assistant.draft.assemble import verb_turned
+
+    assert verb_turned(text, baseline, target) == expected
 
 
 def test_an_objective_that_repeats_an_earlier_one_gets_a_new_title(request_, store, policy):
