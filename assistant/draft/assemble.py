@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from assistant.draft.context import ParentContext, Passage
 from assistant.draft.provenance import request_numbers, tag_key_result
-from assistant.draft.schema import DEADLINE_LEAD, DraftedObjective
+from assistant.draft.schema import DEADLINE_LEAD, TITLE_FIGURE_LEAD, DraftedObjective
 from assistant.krparse import NumberMention, enrich_key_result
 from assistant.krtext import lexicon as lx
 from assistant.okr import Alignment, AlignmentType, KeyResult, Objective, ParentKind
@@ -85,7 +85,7 @@ _DATE = re.compile(
     r"(?:\d{4}-\d{2}-\d{2}|\d{4}-?Q[1-4]|Q[1-4]\s*\d{4}|Q[1-4]|H[12]\s*\d{4}|(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
-_FIGURE_LEAD = re.compile(rf"\s*\b{DraftedObjective.figures_dropped['title']}\W*$", re.IGNORECASE)
+_FIGURE_LEAD = re.compile(rf"\s*\b{TITLE_FIGURE_LEAD}\W*$", re.IGNORECASE)
 _LEAD = re.compile(r"\s*\b(?:from|to|by|of|at|under|over|below|above|than|within|up to|at least)\s*$", re.IGNORECASE)
 
 
@@ -94,7 +94,9 @@ _DEADLINE_CUT = re.compile(rf"\s*\b{DEADLINE_LEAD}$")
 
 def with_deadline(text: str, deadline: str | None) -> str:
     """``text`` with the deadline written out where the backend ended it as the year began ("... by 202"); the
-    dangling words go when there is no deadline to write."""
+    dangling words go when there is no deadline to write. (A key result the backend ended at its second
+    sentence loses the semicolon it ended at.)"""
+    text = text.rstrip(" ;")  # a key result the backend ended at its second sentence ("...; European NPS")
     match = _DEADLINE_CUT.search(text)
     if match is None:
         return text

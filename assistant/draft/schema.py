@@ -29,10 +29,19 @@ class DraftedAlignment(BaseModel):
     )
 
 
-# A key result's deadline, as the chain writes it: every key result is due by the period's end (the prompt says
-# so), and once the model has begun the year ("... by 202") the chain writes the date itself. Qwen writes each
-# digit as a token, so that is 7 tokens per key result not generated ("7-03-31"), at about 70 ms each here.
+# Where a backend may end a string field early (``string_stops``: the string closes before the token that would
+# complete a match), because the chain drops or writes itself what would follow (``assemble``):
+# - a title's figures: the words a figure follows there ("... from 19 days to 12 days" -> "...");
+TITLE_FIGURE_LEAD = r"(?:from|by|under|below|above|over|within|than|at least|up to)"
+# - a key result's deadline: every key result is due by the period's end (the prompt says so), and once the
+#   model has begun the year ("... by 202") the chain writes the date itself. Qwen writes each digit as a token:
+#   7 tokens per key result not generated ("7-03-31"), at about 70 ms each here;
 DEADLINE_LEAD = r"by 20\d"
+# - a second sentence: a key result is one sentence, and a small model sometimes goes on with the passage's other
+#   figures ("... by the end of Q1 2027. - Qualified European pipeline from ...") until the token limit. A
+#   period or semicolon after a word or figure of two characters or more, then a space, ends it ("U.S. teams"
+#   and "e.g. churn" do not); so does a line break.
+KEY_RESULT_STOPS = rf"\b{DEADLINE_LEAD}\d|(?<=[a-z0-9%)]{{2}})[.;]\s|\\n"
 
 
 class DraftedKeyResult(BaseModel):
@@ -55,12 +64,10 @@ class DraftedObjective(BaseModel):
     """
 
     model_config = ConfigDict(extra="ignore", json_schema_extra=_require_all)
-    # String fields whose figures the chain drops or writes itself (``assemble``: the title's figures go, a key
-    # result's deadline is the period's), each with the words such a figure follows: a backend may end the
-    # string where the figure starts instead of generating it. "text" is every key result's.
-    figures_dropped: ClassVar[dict[str, str]] = {
-        "title": r"(?:from|by|under|below|above|over|within|than|at least|up to)",
-        "text": DEADLINE_LEAD,
+    # where a backend may end these string fields (see above); "text" is every key result's
+    string_stops: ClassVar[dict[str, str]] = {
+        "title": rf"(?i:\b{TITLE_FIGURE_LEAD})\W*\d",
+        "text": KEY_RESULT_STOPS,
     }
 
     title: str = Field(min_length=1, description="Qualitative, inspiring, short; no numbers.")
@@ -109,7 +116,7 @@ class RepairedKeyResult(BaseModel):
     """A new text for a key result the reviewer rejected."""
 
     model_config = ConfigDict(extra="ignore")
-    figures_dropped: ClassVar[dict[str, str]] = {"text": DEADLINE_LEAD}
+    string_stops: ClassVar[dict[str, str]] = {"text": KEY_RESULT_STOPS}
 
     text: str = Field(min_length=1, pattern=PLAIN_TEXT,
                       description="One measurable outcome: metric, from baseline to target, by a date.")

@@ -240,9 +240,9 @@ class LocalBackend:
         reused = 0
         pieces: list[str] = []
         finish: str | None = None
-        figures = getattr(schema, "figures_dropped", None) or {}
+        stops = getattr(schema, "string_stops", None) or {}
         with loaded.lock, lazy_grammar(loaded.llama, enabled=self.lazy_grammar and grammar is not None,
-                                        figures_dropped=figures):
+                                        string_stops=stops):
             previous = loaded.llama.input_ids[: loaded.llama.n_tokens].tolist()
             try:
                 stream: Any = loaded.llama.create_chat_completion(

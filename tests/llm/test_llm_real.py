@@ -64,7 +64,7 @@ def test_lazy_grammar_sampling_matches_the_full_grammar(local_model: Path) -> No
 
 
 class Headline(BaseModel):
-    figures_dropped: ClassVar[dict[str, str]] = {"headline": r"(?:from|by)"}
+    string_stops: ClassVar[dict[str, str]] = {"headline": r"(?i:\b(?:from|by))\W*\d"}
 
     headline: str = Field(description="the headline, word for word")
     section: str = Field(description="the newspaper section")
