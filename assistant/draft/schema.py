@@ -33,6 +33,7 @@ class DraftedAlignment(BaseModel):
 # complete a match), because the chain drops or writes itself what would follow (``assemble``):
 # - a title's figures: the words a figure follows there ("... from 19 days to 12 days" -> "...");
 TITLE_FIGURE_LEAD = r"(?:from|by|under|below|above|over|within|than|at least|up to)"
+TITLE_STOPS = rf"(?i:\b{TITLE_FIGURE_LEAD})\W*\d"
 # - a key result's deadline: every key result is due by the period's end (the prompt says so), and once the
 #   model has begun the year ("... by 202") the chain writes the date itself. Qwen writes each digit as a token:
 #   7 tokens per key result not generated ("7-03-31"), at about 70 ms each here;
@@ -66,7 +67,7 @@ class DraftedObjective(BaseModel):
     model_config = ConfigDict(extra="ignore", json_schema_extra=_require_all)
     # where a backend may end these string fields (see above); "text" is every key result's
     string_stops: ClassVar[dict[str, str]] = {
-        "title": rf"(?i:\b{TITLE_FIGURE_LEAD})\W*\d",
+        "title": TITLE_STOPS,
         "text": KEY_RESULT_STOPS,
     }
 
@@ -107,6 +108,7 @@ class RepairedTitle(BaseModel):
     """A new title for an objective the reviewer rejected."""
 
     model_config = ConfigDict(extra="ignore")
+    string_stops: ClassVar[dict[str, str]] = {"title": TITLE_STOPS}
 
     title: str = Field(min_length=1, pattern=PLAIN_TEXT,
                        description="Short qualitative goal in the team's own words; no numbers.")
