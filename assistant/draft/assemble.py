@@ -56,8 +56,10 @@ def assemble(drafted: DraftedObjective, context: ParentContext, inputs: Inputs) 
     given = [*inputs.given, *request_numbers([context.parent.title, *(kr.text for kr in context.parent.key_results)])]
     key_results = []
     for drafted_kr in drafted.key_results:
+        # a text the backend ended at its second sentence loses the semicolon it ended at ("...; European NPS")
+        text = with_deadline(_clean(drafted_kr.text).rstrip(" ;"), inputs.deadline)
         tagged = tag_key_result(
-            with_deadline(_clean(drafted_kr.text), inputs.deadline), cited=cited, retrieved=context.passages, given=given,
+            text, cited=cited, retrieved=context.passages, given=given,
             request_text=inputs.request_text, period=inputs.period,
         )
         notes.extend(tagged.notes)
@@ -94,9 +96,7 @@ _DEADLINE_CUT = re.compile(rf"\s*\b{DEADLINE_LEAD}$")
 
 def with_deadline(text: str, deadline: str | None) -> str:
     """``text`` with the deadline written out where the backend ended it as the year began ("... by 202"); the
-    dangling words go when there is no deadline to write. (A key result the backend ended at its second
-    sentence loses the semicolon it ended at.)"""
-    text = text.rstrip(" ;")  # a key result the backend ended at its second sentence ("...; European NPS")
+    dangling words go when there is no deadline to write."""
     match = _DEADLINE_CUT.search(text)
     if match is None:
         return text

@@ -245,8 +245,8 @@ def turn_verbs(value: DraftedObjective, objective: Objective,
         if finding.rule != "kr-wrong-direction" or match is None:
             continue
         part = int(match.group(1))
-        kr = objective.key_results[part]
-        if kr.baseline is None or kr.target is None or part >= len(value.key_results):
+        kr = objective.key_results[part]  # assemble keeps the drafted key results' order, one for one
+        if kr.baseline is None or kr.target is None:
             continue
         text = verb_turned(turned.key_results[part].text, kr.baseline, kr.target)
         if text is None:
