@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from assistant.draft.assemble import Inputs, assemble, verb_turned, without_numbers
 from assistant.draft.context import ParentContext, measured_metrics, metric_verb, unmeasured_metric
-from assistant.draft.prompts import only_repeats, repair_message
+from assistant.draft.prompts import REPEAT_RULES, only_repeats, repair_message
 from assistant.draft.schema import DraftedObjective, RepairedKeyResult, RepairedTitle, objective_schema
 from assistant.draft.tracing import TraceRecorder
 from assistant.errors import StructuredOutputError
@@ -35,7 +35,8 @@ _KR_INDEX = re.compile(r"\.key_results\[(\d+)\]")
 # included) as the team's objective, and that defeats the draft's purpose.
 # A duplicated key result or a verb pointing the wrong way is cheap to fix with one short call, too.
 REPAIR_WARNINGS = frozenset(
-    {"objective-copies-parent", "objective-has-metric", "set-duplicate-kr", "kr-wrong-direction"}
+    {"objective-copies-parent", "objective-has-metric", "set-duplicate-kr", "objective-kr-same-metric",
+     "kr-wrong-direction"}
 )
 OBJECTIVE_MAX_TOKENS = 420
 REPAIR_MAX_TOKENS = 90
@@ -159,7 +160,7 @@ class Chain:
             kind = "title" if part is None else "key result"
             text = objective.title if part is None else objective.key_results[part].text
             instead = verb = None
-            if any(f.rule == "set-duplicate-kr" for f in findings):
+            if any(f.rule in REPEAT_RULES for f in findings):
                 instead = unmeasured_metric(context.parent, measured)
                 measured += [instead] if instead else []  # two repeats in one objective: two different metrics
                 verb = metric_verb(context.parent, instead) if instead else None

@@ -102,9 +102,13 @@ def repair_message(
     )
 
 
+# A key result that repeats another: word for word anywhere in the set, or by its metric within one objective
+REPEAT_RULES = frozenset({"set-duplicate-kr", "objective-kr-same-metric"})
+
+
 def only_repeats(findings: Sequence[Finding]) -> bool:
     """Whether a part's one problem is that it repeats another key result."""
-    return all(f.rule == "set-duplicate-kr" for f in findings)
+    return all(f.rule in REPEAT_RULES for f in findings)
 
 
 def parent_metrics(parent: Parent) -> list[tuple[str, str]]:

@@ -29,6 +29,8 @@ CATALOGUE: tuple[RuleInfo, ...] = (
     RuleInfo("objective-unknown-parent", "objective", Severity.ERROR, "Objective links to a parent that does not exist"),
     RuleInfo("objective-copies-parent", "objective", Severity.WARNING, "Objective copies its parent word for word"),
     RuleInfo("objective-bau", "objective", Severity.WARNING, "Objective describes business as usual"),
+    RuleInfo("objective-kr-same-metric", "objective", Severity.WARNING,
+             "Two key results of one objective set targets for the same metric"),
     RuleInfo("kr-not-measurable", "kr", Severity.ERROR, "Key result cannot be measured"),
     RuleInfo("kr-no-target", "kr", Severity.WARNING, "Key result names a metric but no target"),
     RuleInfo("kr-activity", "kr", Severity.WARNING, "Key result is a task or output, not an outcome"),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from assistant.krparse import numbers_in
 from assistant.krtext.patterns import LazyPattern
-from assistant.okr import AlignmentType, KeyResult, Level
+from assistant.okr import AlignmentType, Direction, KeyResult, Level
 from assistant.review import lexicon as lx
 from assistant.review.context import Env, Hit, ObjectiveContext, read_kr
 from assistant.review.language import MentionLike, meaningful
@@ -197,6 +197,32 @@ def _drop_continue(words: list[str], title: str) -> str | None:
     return f"{verb.capitalize()} {tail}".strip()
 
 
+# Words that say which statistic of a metric is meant, not which metric: "median time to hire" and "time to hire"
+# measure the same thing
+_STATISTIC_WORDS = frozenset(("median", "average", "mean", "avg", "typical", "overall", "total", "the", "our"))
+
+
+def same_metric(o: ObjectiveContext, env: Env) -> Hit | None:
+    """Two key results of one objective that measure the same metric, both setting a target for it."""
+    seen: dict[str, int] = {}
+    for number, kr in enumerate(o.key_results, 1):
+        if not kr.metric or kr.target is None or kr.direction is Direction.MAINTAIN:
+            continue  # a guard ("keep churn under 2%") may watch the metric another key result moves
+        key = " ".join(w for w in kr.metric.lower().split() if w not in _STATISTIC_WORDS)
+        if not key:
+            continue
+        first = seen.setdefault(key, number)
+        if first == number:
+            continue
+        msg = (
+            f"Key results {first} and {number} of {quote(o.objective.title)} both measure {key}. A "
+            "second target for one metric adds nothing the first does not show: keep the better one and measure "
+            "another side of the outcome (a leading signal, quality or cost), or drop it."
+        )
+        return Hit(kr.path, msg, None)
+    return None
+
+
 RULES: dict[str, ObjectiveRule] = {
     "objective-kr-count": kr_count,
     "objective-has-metric": has_metric,
@@ -205,4 +231,5 @@ RULES: dict[str, ObjectiveRule] = {
     "objective-unknown-parent": unknown_parent,
     "objective-copies-parent": copies_parent,
     "objective-bau": bau,
+    "objective-kr-same-metric": same_metric,
 }

@@ -31,7 +31,9 @@ class FakeStore(WordStore):
     """Implements the ``KnowledgeStore`` methods the drafter uses, over a fixed list of chunks and parents.
 
     Search ranks chunks by shared words (a stand-in for embeddings) and records each query; chunk ids added to
-    ``forgotten`` no longer resolve, as if the document had been removed mid-draft.
+    ``forgotten`` no longer resolve, as if the document had been removed mid-draft. Scores are squeezed into
+    0.7 to 0.9, as if every chunk were about the query: the drafter leaves out passages scoring far below the
+    best (tested on its own with fixed scores), and these tests are about what it does with the ones it shows.
     """
 
     def __init__(self, chunks: Iterable[Hit] = CHUNKS, parents: Iterable[Parent] = PARENTS) -> None:
@@ -41,7 +43,7 @@ class FakeStore(WordStore):
 
     def search(self, query: str, *, k: int = 5) -> list[Hit]:
         self.searches.append(query)
-        return super().search(query, k=k)
+        return [h.model_copy(update={"score": round(0.7 + 0.2 * h.score, 4)}) for h in super().search(query, k=k)]
 
     def get_chunks(self, chunk_ids: list[str]) -> list[Hit]:
         return [hit for hit in super().get_chunks(chunk_ids) if hit.chunk_id not in self.forgotten]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from drafting_fakes import (
+    CHUNKS,
     FakeStore,
     distinct_title,
     fake,
@@ -17,6 +18,7 @@ from assistant.draft.schema import DraftedObjective
 from assistant.drafting import draft_okrs
 from assistant.errors import ConfigError, InputError, UnknownParent
 from assistant.okr import AlignmentType, DraftEvent, DraftRequest, ParentKind, Provenance, Severity
+from assistant.retrieval.models import Hit
 
 
 def test_draft_produces_linked_cited_tagged_objectives(request_, store, policy, events):
@@ -241,3 +243,50 @@ def test_an_objective_without_an_area_takes_a_metric_nothing_drafted_measures(re
     request = request_.model_copy(update={"focus": ["European trial conversion", "onboarding time"]})
     contexts = retrieve_passages(select_parents(request, store, count=3), request, store, PassageBook())
     assert focus_plan(request, contexts, 3, measured=measured) == expected
+
+
+CHUNK_TEXT = {c.chunk_id: c.text for c in CHUNKS}
+
+
+class _ScoredStore(FakeStore):
+    """Search hands back every chunk with the score given for it, whatever the query."""
+
+    def __init__(self, scores: dict[str, float]) -> None:
+        super().__init__()
+        self.scores = scores
+
+    def search(self, query: str, *, k: int = 5) -> list[Hit]:
+        self.searches.append(query)
+        hits = [self.chunks[c].model_copy(update={"score": s}) for c, s in self.scores.items()]
+        return sorted(hits, key=lambda h: -h.score)[:k]
+
+
+@pytest.mark.parametrize(("scores", "shown"), [
+    # one passage is about the parent, the others score far below it: only that one is shown
+    ({"c-eu": 0.81, "c-us": 0.59, "c-onb": 0.52}, ["c-eu"]),
+    # close scores: all are about the parent
+    ({"c-eu": 0.74, "c-onb": 0.68, "c-us": 0.65}, ["c-eu", "c-onb", "c-us"]),
+    # three quarters of the best is kept, just under is not
+    ({"c-eu": 0.8, "c-onb": 0.61, "c-us": 0.59}, ["c-eu", "c-onb"]),
+])
+def test_passages_far_below_the_parents_best_match_are_left_out(request_, scores, shown):
+    from assistant.draft.context import PassageBook, retrieve_passages, select_parents
+
+    store = _ScoredStore(scores)
+    request = request_.model_copy(update={"parents": ["P-1"], "focus": []})
+    [context] = retrieve_passages(select_parents(request, store, count=1), request, store, PassageBook())
+    assert [p.chunk_id for p in context.passages] == shown
+
+
+def test_a_passage_about_a_focus_area_is_kept_however_it_scores(request_):
+    from assistant.draft.context import PassageBook, about_focus, retrieve_passages, select_parents
+
+    # c-onb scores far below c-eu but names the focus area "onboarding time" ("... needs 19 days ... onboarding")
+    assert about_focus(CHUNK_TEXT["c-onb"], ["onboarding time"]) is False  # "time" is not in it
+    request = request_.model_copy(update={"parents": ["P-1"], "focus": ["finished onboarding", "data hosting"]})
+    store = _ScoredStore({"c-eu": 0.81, "c-us": 0.5, "c-onb": 0.4})
+    [context] = retrieve_passages(select_parents(request, store, count=1), request, store, PassageBook())
+    assert [p.chunk_id for p in context.passages] == ["c-eu", "c-onb"]
+    assert about_focus("Only 65 partner firms referred a client; certification quadruples referrals",
+                       ["partner certification"])
+    assert not about_focus("Monthly logo churn was 2.1%; 46% of trials send an invoice", ["invoice PDF speed"])

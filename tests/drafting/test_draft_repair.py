@@ -359,3 +359,16 @@ def test_two_repeated_key_results_are_not_sent_to_the_same_metric(request_, stor
     questions = [call.messages[-1].content for call in llm.calls[3:]]
     assert "measures European ARR instead" in questions[0]
     assert "European ARR" not in questions[1]  # P-1 measures nothing else the draft leaves open
+
+
+def test_a_second_target_for_one_metric_is_dropped_while_enough_remain(request_, store, policy):
+    # the 1.5B model's habit: a second key result on the same metric, "median" added (seen in the draft eval)
+    twin = "Cut median churned accounts that never finished onboarding from 25% to 15% by 2027-03-31"
+    three = cited("Get every new customer live in days", FIXED_KR, twin, MEDIAN_KR, aligns="P-2")
+    first, _, third = good_replies()
+    llm = fake(first, three, third)  # no reply queued for a repair: a call would fail the draft
+    result = draft_okrs(request_, llm=llm, store=store, policy=policy)
+    assert [kr.text for kr in result.okr_set.objectives[1].key_results] == [FIXED_KR, MEDIAN_KR]
+    assert len(llm.calls) == 3
+    assert not any(f.rule == "objective-kr-same-metric" for f in result.findings)
+    assert any("dropped key result 2" in step.detail for step in result.trace.steps)

@@ -361,7 +361,7 @@ def test_rules_lists_every_rule() -> None:
 
 def test_rules_json() -> None:
     rows = json.loads(run_okr("rules", "--format", "json").stdout)
-    assert len(rows) == 20
+    assert len(rows) == 21
     activity = next(r for r in rows if r["id"] == "kr-activity")
     assert activity == {"id": "kr-activity", "family": "kr", "severity": "warning",
                         "title": "Key result is a task or output, not an outcome"}

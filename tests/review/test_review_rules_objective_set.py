@@ -179,6 +179,25 @@ def test_set_no_period() -> None:
     assert "set-no-period" not in {f.rule for f in check(one_kr_set("Increase NPS from 31 to 45"))}
 
 
+@pytest.mark.parametrize(("second", "fires"), [
+    ("Cut median fresh food waste from 2.5% to 1.5% by 2027-03-31", True),  # "median" names a statistic
+    ("Reduce average fresh food waste to 3%", True),
+    ("Keep fresh food waste under 5% in every centre", False),  # a guard on the metric the first one moves
+    ("Raise deliveries by electric vans or cargo bikes from 62% to 85%", False),
+    ("Measure fresh food waste in every centre weekly", False),  # no target: other rules speak to it
+    ("Reduce fresh fruit waste from 6% to 4%", False),
+])
+def test_objective_kr_same_metric(second: str, fires: bool) -> None:
+    okr_set = one_kr_set("Reduce fresh food waste from 4.6% to 3.5% by 2027-03-31")
+    okr_set.objectives[0].key_results[1] = KeyResult(text=second, owner="ana")
+    found = [f for f in check(okr_set) if f.rule == "objective-kr-same-metric"]
+    assert bool(found) is fires
+    if fires:
+        assert found[0].path == "objectives[0].key_results[1]"  # the second one is the one to change
+        assert "Key results 1 and 2" in found[0].message and "fresh food waste" in found[0].message
+        assert found[0].severity is Severity.WARNING
+
+
 def test_set_duplicate_kr_points_at_the_copy() -> None:
     okr_set = one_kr_set("Increase NPS from 31 to 45")
     okr_set.objectives[2].key_results[1] = KeyResult(text="increase NPS from 31 to 45.", owner="a")
