@@ -66,8 +66,10 @@ def assemble(drafted: DraftedObjective, context: ParentContext, inputs: Inputs) 
         kr = KeyResult(text=tagged.text, sources=tagged.sources, numbers=tagged.numbers)
         key_results.append(derive_fields(kr, period=inputs.period))
     title = _clean(drafted.title).rstrip(".")
-    cut = _FIGURE_LEAD.sub("", title)  # a title the backend ended where its figures began ("... from")
-    if cut != title and len(cut.split()) >= 3:
+    # a title the backend ended where its figures began ("Reduce churn from"): the dangling word goes, unless
+    # a single word would be left
+    cut = _FIGURE_LEAD.sub("", title)
+    if cut != title and len(cut.split()) >= 2:
         title = cut
     qualitative = without_numbers(title)
     if qualitative != title:

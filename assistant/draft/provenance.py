@@ -168,9 +168,14 @@ def _is_goal(candidate: NumberMention, clause: str) -> bool:
 
 
 def _same_number(a: NumberMention, b: NumberMention) -> bool:
+    """The same value in compatible units: a unit written on one side only is taken as meant ("19" and "19
+    days"), except a percentage: "65 firms referred a client" is not a 65% rate."""
     if abs(a.value - b.value) > 1e-9 * max(1.0, abs(a.value)):
         return False
-    return not (a.unit and b.unit and _unit(a.unit) != _unit(b.unit))
+    unit_a, unit_b = _unit(a.unit or ""), _unit(b.unit or "")
+    if (unit_a == "%") != (unit_b == "%"):
+        return False
+    return not (unit_a and unit_b and unit_a != unit_b)
 
 
 def _unit(unit: str) -> str:

@@ -89,6 +89,16 @@ def test_units_must_agree():
     assert "19%" not in tagged.text  # the passage says 19 days, not 19 percent
 
 
+def test_a_count_is_not_a_percentage():
+    # the passage counts "37% of lost European deals" and "11.2%"; the 1.5B model once wrote a count of firms
+    # as a rate ("Raise partner certification from 65% to 75%" from "only 65 referred a client")
+    counted = Passage("S9", "c-cnt", "partners.md", "Partners", "Only 65 partner firms referred a client in 2026.", 0.8)
+    tagged = _tag("Raise partner firms that refer a client from 65% to 75% by 2027-03-31", cited=(counted,))
+    assert "65%" not in tagged.text and "baseline to be established" in tagged.text
+    tagged = _tag("Raise partner firms that refer a client from 65 to 90 by 2027-03-31", cited=(counted,))
+    assert tagged.text.startswith("Raise partner firms that refer a client from 65 to 90")
+
+
 def test_draft_tags_every_number_and_rewrites_invented_baselines(request_, store, policy):
     invented = lambda m: objective_json("Become the obvious choice for European field teams", [  # noqa: E731
         "Raise European trial conversion from 18.4% to 22% by 2027-03-31",

@@ -185,7 +185,9 @@ def test_a_title_with_figures_is_cleaned_without_a_model_call(request_, store, p
 @pytest.mark.parametrize(("title", "expected"), [
     ("Get every new customer live in days from ", "Get every new customer live in days"),
     ("Grow European ARR by $", "Grow European ARR"),
-    ("Grow ARR by", "Grow ARR by"),  # too little would be left
+    ("Grow ARR by", "Grow ARR"),
+    ("Reduce churn from ", "Reduce churn"),  # seen in the 8-team benchmark
+    ("Grow by", "Grow by"),  # too little would be left
     ("Give teams something to look forward to", "Give teams something to look forward to"),
 ])
 def test_a_title_ended_where_its_figures_began_loses_the_dangling_word(request_, store, policy, title, expected):
