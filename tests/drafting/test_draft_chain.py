@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from drafting_fakes import (
-    CHUNKS,
     FakeStore,
     distinct_title,
     fake,
@@ -245,9 +244,6 @@ def test_an_objective_without_an_area_takes_a_metric_nothing_drafted_measures(re
     assert focus_plan(request, contexts, 3, measured=measured) == expected
 
 
-CHUNK_TEXT = {c.chunk_id: c.text for c in CHUNKS}
-
-
 class _ScoredStore(FakeStore):
     """Search hands back every chunk with the score given for it, whatever the query."""
 
@@ -273,20 +269,7 @@ def test_passages_far_below_the_parents_best_match_are_left_out(request_, scores
     from assistant.draft.context import PassageBook, retrieve_passages, select_parents
 
     store = _ScoredStore(scores)
-    request = request_.model_copy(update={"parents": ["P-1"], "focus": []})
+    request = request_.model_copy(update={"parents": ["P-1"]})
     [context] = retrieve_passages(select_parents(request, store, count=1), request, store, PassageBook())
     assert [p.chunk_id for p in context.passages] == shown
 
-
-def test_a_passage_about_a_focus_area_is_kept_however_it_scores(request_):
-    from assistant.draft.context import PassageBook, about_focus, retrieve_passages, select_parents
-
-    # c-onb scores far below c-eu but names the focus area "onboarding time" ("... needs 19 days ... onboarding")
-    assert about_focus(CHUNK_TEXT["c-onb"], ["onboarding time"]) is False  # "time" is not in it
-    request = request_.model_copy(update={"parents": ["P-1"], "focus": ["finished onboarding", "data hosting"]})
-    store = _ScoredStore({"c-eu": 0.81, "c-us": 0.5, "c-onb": 0.4})
-    [context] = retrieve_passages(select_parents(request, store, count=1), request, store, PassageBook())
-    assert [p.chunk_id for p in context.passages] == ["c-eu", "c-onb"]
-    assert about_focus("Only 65 partner firms referred a client; certification quadruples referrals",
-                       ["partner certification"])
-    assert not about_focus("Monthly logo churn was 2.1%; 46% of trials send an invoice", ["invoice PDF speed"])
