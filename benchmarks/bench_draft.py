@@ -97,6 +97,7 @@ def run_draft(data_dir: Path, *, team: str, objectives: int, threads: int | None
         if split["gen_all"] else None,
         "repair_rounds": result.trace.repair_rounds,
         "error_findings": sum(1 for f in result.findings if f.severity is Severity.ERROR),
+        "warnings": [f"{f.rule} at {f.path}" for f in result.findings if f.severity is Severity.WARNING],
         "score": result.score,
         "numbers_tagged": len(numbers),
         "citations": len(result.citations),
