@@ -33,11 +33,8 @@ _KR_INDEX = re.compile(r"\.key_results\[(\d+)\]")
 
 # Warnings worth a repair round: small models reuse the parent's title or one of its key results (numbers
 # included) as the team's objective, and that defeats the draft's purpose.
-# A duplicated key result or a verb pointing the wrong way is cheap to fix with one short call, too.
-REPAIR_WARNINGS = frozenset(
-    {"objective-copies-parent", "objective-has-metric", "set-duplicate-kr", "objective-kr-same-metric",
-     "kr-wrong-direction"}
-)
+# A repeated key result (``REPEAT_RULES``) or a verb pointing the wrong way is cheap to fix with one short call, too.
+REPAIR_WARNINGS = frozenset({"objective-copies-parent", "objective-has-metric", "kr-wrong-direction"}) | REPEAT_RULES
 OBJECTIVE_MAX_TOKENS = 420
 REPAIR_MAX_TOKENS = 90
 # Room a repair needs after an objective (its question and a one-line answer), in tokens, and the fewest characters

@@ -272,4 +272,3 @@ def test_passages_far_below_the_parents_best_match_are_left_out(request_, scores
     request = request_.model_copy(update={"parents": ["P-1"]})
     [context] = retrieve_passages(select_parents(request, store, count=1), request, store, PassageBook())
     assert [p.chunk_id for p in context.passages] == shown
-
