@@ -18,7 +18,7 @@ from assistant.krtext.metric import Part, read_parts
 from assistant.krtext.model import NUM, KRFacts, NumberMention, Token
 from assistant.krtext.patterns import LazyPattern
 from assistant.krtext.periods import Period, parse_period
-from assistant.krtext.quantities import NUMBER_WORDS
+from assistant.krtext.quantities import NUMBER_WORDS, in_unit
 from assistant.krtext.tokens import tokenize
 from assistant.okr import Direction, KeyResult, NumberRole
 
@@ -91,6 +91,8 @@ def read_kr_text(text: str, period: Period | None) -> KRFacts:
         metric_words = [tokens[i].low for i in range(start, end)]
     cls = direction(tokens, clause, metric_words)
     baseline = _value(clause.baseline)
+    if baseline is not None and clause.baseline is not None and clause.target is not None:
+        baseline = in_unit(baseline, clause.baseline.unit, clause.target.unit)  # "from 1.2s to 400ms": 1200
     target, unit, relative = _target(clause, cls, baseline)
     if len(counted) > 1:
         metric_count = len({text[tokens[p.metric[0]].start : tokens[p.metric[1] - 1].end].lower()

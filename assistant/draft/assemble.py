@@ -17,7 +17,7 @@ from assistant.draft.provenance import request_numbers, tag_key_result
 from assistant.draft.schema import DEADLINE_LEAD, TITLE_FIGURE_LEAD, DraftedObjective
 from assistant.krparse import NumberMention, enrich_key_result
 from assistant.krtext import lexicon as lx
-from assistant.okr import Alignment, AlignmentType, KeyResult, Objective, ParentKind
+from assistant.okr import Alignment, AlignmentType, Direction, KeyResult, Objective, ParentKind
 
 _LABEL = re.compile(r"\bS\d+\b", re.IGNORECASE)
 
@@ -109,16 +109,26 @@ _LEADING_WORD = re.compile(r"\s*([A-Za-z]+)\b")
 _TURNED = {lx.INC: "Reduce", lx.DEC: "Increase"}  # what a verb of each class turns into
 
 
-def verb_turned(text: str, baseline: float, target: float) -> str | None:
+def verb_turned(text: str, baseline: float | None, target: float | None,
+                better: Direction | None = None) -> str | None:
     """``text`` with its leading verb turned the way its numbers go ("Raise time to hire from 68 to 45 days" ->
-    "Reduce time to hire from 68 to 45 days"); None when the first word is no verb that moves a metric the
-    other way. A small model picks the verb from habit ("Raise ...") and the numbers from its sources."""
+    "Reduce time to hire from 68 to 45 days"), or, with no pair of numbers, the way its metric gets ``better``
+    ("Raise forecast error to 20%" -> "Reduce forecast error to 20%"); None when the first word is no verb that
+    moves a metric the other way. A small model picks the verb from habit ("Raise ...") and the numbers from
+    its sources."""
     match = _LEADING_WORD.match(text)
-    if match is None or target == baseline:
+    if match is None:
+        return None
+    if baseline is not None and target is not None:
+        if target == baseline:
+            return None
+        against = lx.INC if target < baseline else lx.DEC
+    elif better is Direction.DECREASE or better is Direction.INCREASE:
+        against = lx.INC if better is Direction.DECREASE else lx.DEC
+    else:
         return None
     rest = text[match.end() :]
     following = rest.split(maxsplit=1)[0].lower() if rest.strip() else None
-    against = lx.INC if target < baseline else lx.DEC
     if lx.verb_class(match.group(1).lower(), following) != against:
         return None
     return _TURNED[against] + rest

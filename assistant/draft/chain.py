@@ -26,6 +26,7 @@ from assistant.llm.structured import generate_structured
 from assistant.okr import DraftEvent, Finding, Objective, OKRSet, Parent, Severity, TraceStep
 from assistant.policy import Policy
 from assistant.review import check
+from assistant.review.polarity import better_direction
 
 EventHandler = Callable[[DraftEvent], None]
 M = TypeVar("M", bound=BaseModel)
@@ -232,8 +233,8 @@ class Chain:
 
 def turn_verbs(value: DraftedObjective, objective: Objective,
                problems: Sequence[Finding]) -> tuple[DraftedObjective, list[str]]:
-    """``value`` with the verb of each key result whose verb points against its numbers (kr-wrong-direction)
-    turned to agree with them, and a note per change. The numbers stay: they come from the sources, while the
+    """``value`` with the verb of each key result whose verb points against its numbers, or with no pair of
+    numbers against its metric's better side (kr-wrong-direction), turned to agree, and a note per change. The numbers stay: they come from the sources, while the
     verb is the model's habit ("Raise median time to hire from 68 to 45 days"), and a repair call for it
     often turned it the wrong way again."""
     turned = value
@@ -244,15 +245,16 @@ def turn_verbs(value: DraftedObjective, objective: Objective,
             continue
         part = int(match.group(1))
         kr = objective.key_results[part]  # assemble keeps the drafted key results' order, one for one
-        if kr.baseline is None or kr.target is None:
-            continue
-        text = verb_turned(turned.key_results[part].text, kr.baseline, kr.target)
+        numbers = kr.baseline is not None and kr.target is not None
+        better = None if numbers else better_direction(kr.metric)
+        text = verb_turned(turned.key_results[part].text, kr.baseline, kr.target, better)
         if text is None:
             continue
         if turned is value:
             turned = value.model_copy(deep=True)
         turned.key_results[part].text = text
-        notes.append(f"key result {part + 1}: the verb now goes the way its numbers do ({text.split()[0]})")
+        way = "its numbers do" if numbers else "that makes its metric better"
+        notes.append(f"key result {part + 1}: the verb now goes the way {way} ({text.split()[0]})")
     return turned, notes
 
 

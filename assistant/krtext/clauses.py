@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from assistant.krtext import lexicon as lx
 from assistant.krtext.model import DATE, HOLE, NUM, SYM, UNKNOWN, WORD, Token
+from assistant.krtext.quantities import in_unit
 
 BASELINE = "baseline"
 TARGET = "target"
@@ -349,7 +350,8 @@ def direction(tokens: list[Token], clause: Clause, metric_words: list[str]) -> s
         return clause.change_direction
     base = clause.baseline.value if clause.baseline is not None else None
     goal = clause.target.value if clause.target is not None else None
-    if base is not None and goal is not None:
+    if base is not None and goal is not None and clause.baseline is not None and clause.target is not None:
+        base = in_unit(base, clause.baseline.unit, clause.target.unit)  # "from 1.2s to 400ms" goes down
         return lx.INC if goal > base else lx.DEC if goal < base else lx.KEEP
     if clause.comparator in ("<", "<="):
         return lx.DEC

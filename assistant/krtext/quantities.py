@@ -54,6 +54,11 @@ _UNITS = {
     "gb": "GB", "tb": "TB", "mb": "MB", "pb": "PB", "fte": "FTE", "ftes": "FTE", "kwh": "kWh", "mwh": "MWh",
     "star": "stars", "stars": "stars",
 }
+# Units of one kind that convert by a constant factor: times in seconds, sizes in bytes.
+_FACTORS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0, "days": 86400.0, "weeks": 604800.0,
+            "MB": 1e6, "GB": 1e9, "TB": 1e12, "PB": 1e15}
+_KINDS = {"ms": "time", "s": "time", "min": "time", "h": "time", "days": "time", "weeks": "time",
+          "MB": "size", "GB": "size", "TB": "size", "PB": "size"}
 _ATTACHED_ONLY = frozenset(("s", "h", "d", "x"))  # "5s", "24h", "30d", "2x"; "5 s" is not read as a unit
 _PAIR_UNITS = {"per": "%", "percentage": "pp", "basis": "bps", "business": "days", "working": "days",
                "calendar": "days", "out": "/"}
@@ -190,3 +195,14 @@ def read_number_word(tok: Token, text: str, tokens: list[Token]) -> bool:
         tok.end = after.end()
     tok.low = text[tok.start : tok.end]
     return True
+
+
+def in_unit(value: float, unit: str | None, wanted: str | None) -> float:
+    """``value`` (in ``unit``) expressed in ``wanted`` when both are times or both sizes ("1.2 s" in ms is
+    1200), else unchanged."""
+    if unit == wanted or unit is None or wanted is None:
+        return value
+    kind = _KINDS.get(unit)
+    if kind is None or kind != _KINDS.get(wanted):
+        return value
+    return round(value * _FACTORS[unit] / _FACTORS[wanted], 9)

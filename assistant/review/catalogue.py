@@ -37,7 +37,7 @@ CATALOGUE: tuple[RuleInfo, ...] = (
     RuleInfo("kr-binary", "kr", Severity.WARNING, "Key result is done / not done"),
     RuleInfo("kr-vague", "kr", Severity.WARNING, "Key result uses vague wording without a number"),
     RuleInfo("kr-compound", "kr", Severity.WARNING, "Key result bundles two metrics"),
-    RuleInfo("kr-wrong-direction", "kr", Severity.WARNING, "Target lies on the wrong side of the baseline"),
+    RuleInfo("kr-wrong-direction", "kr", Severity.WARNING, "Key result moves its metric the wrong way"),
     RuleInfo("kr-no-deadline", "kr", Severity.WARNING, "Neither the key result nor the set has a deadline"),
     RuleInfo("kr-no-baseline", "kr", Severity.INFO, "Key result gives no starting point"),
     RuleInfo("kr-no-owner", "kr", Severity.INFO, "Key result has no owner"),

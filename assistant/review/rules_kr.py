@@ -32,6 +32,7 @@ from assistant.okr import Direction
 from assistant.review import lexicon as lx
 from assistant.review.context import Env, Hit, KRContext
 from assistant.review.language import is_name_number, segments
+from assistant.review.polarity import better_direction
 from assistant.review.suggest import fmt_number, kr_rewrite, outcome_rewrite, quote, quoted
 
 KRRule = Callable[[KRContext, Env], Hit | None]
@@ -252,13 +253,13 @@ def _has_number(text: str) -> bool:
 
 def wrong_direction(k: KRContext, env: Env) -> Hit | None:
     if k.baseline is None or k.target is None or k.relative:
-        return None
+        return _against_metric(k, env)
     if k.direction is Direction.INCREASE and k.target <= k.baseline:
         said, side, flip = "an increase", "not above", Direction.DECREASE
     elif k.direction is Direction.DECREASE and k.target >= k.baseline:
         said, side, flip = "a decrease", "not below", Direction.INCREASE
     else:
-        return None
+        return _against_metric(k, env)
     b, t = fmt_number(k.baseline, k.unit, ""), fmt_number(k.target, k.unit, "")
     verb = "Reduce" if flip is Direction.DECREASE else "Increase"
     msg = (
@@ -266,6 +267,36 @@ def wrong_direction(k: KRContext, env: Env) -> Hit | None:
         f"they are reversed, or change the verb to \"{verb}\" if that is the intent."
     )
     return Hit(k.path, msg, kr_rewrite(k, env, direction=flip))
+
+
+_WAY = {Direction.INCREASE: ("up", "higher"), Direction.DECREASE: ("down", "lower")}
+
+
+def _against_metric(k: KRContext, env: Env) -> Hit | None:
+    """The key result moves its metric the way that makes it worse: "Increase churn", "Gross margin 61% -> 58%"."""
+    way = k.direction
+    if way is not Direction.INCREASE and way is not Direction.DECREASE:
+        return None
+    better = better_direction(k.metric)
+    if better is None or better is way:
+        return None
+    metric = k.metric or ""
+    moves, _ = _WAY[way]
+    _, best = _WAY[better]
+    by_numbers = k.baseline is not None and k.target is not None and not k.relative
+    if by_numbers:
+        b, t = fmt_number(k.baseline, k.unit, ""), fmt_number(k.target, k.unit, "")
+        msg = (
+            f"{quoted(k)} takes {metric} {moves} from {b} to {t}, but {best} is better for {metric}. Check the "
+            "numbers and the verb: one of them is probably a slip."
+        )
+        return Hit(k.path, msg, None)
+    verb = "Reduce" if better is Direction.DECREASE else "Increase"
+    msg = (
+        f"{quoted(k)} asks for {metric} to go {moves}, but {best} is better for {metric}. Write \"{verb}\" if "
+        "that is the intent."
+    )
+    return Hit(k.path, msg, kr_rewrite(k, env, direction=better))
 
 
 def no_deadline(k: KRContext, env: Env) -> Hit | None:

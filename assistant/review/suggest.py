@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from assistant.krtext.patterns import LazyPattern
 from assistant.okr import Direction
 from assistant.review import lexicon as lx
+from assistant.review.polarity import better_direction
 
 if TYPE_CHECKING:
     from assistant.review.context import Env, KRContext
@@ -188,7 +189,7 @@ def _metric_phrase(k: KRContext, obj: str | None) -> str:
 def kr_rewrite(k: KRContext, env: Env, *, direction: Direction | None = None, metric: str | None = None,
                baseline: str | None = None, target: str | None = None) -> str:
     """A complete key result: "<Verb> <metric> from <baseline> to <target> by <deadline>"."""
-    way = direction or k.direction or Direction.INCREASE
+    way = direction or _way(k)
     what = metric or metric_phrase(k)
     when = deadline(k, env)
     if target is None:
@@ -200,6 +201,17 @@ def kr_rewrite(k: KRContext, env: Env, *, direction: Direction | None = None, me
         return f"Keep {what} at or better than {target} through {when}"
     start = baseline or fmt_number(k.baseline, None if k.relative else k.unit, "<baseline>")
     return f"{_VERB[way]} {what} from {start} to {target} by {when}"
+
+
+def _way(k: KRContext) -> Direction:
+    """The direction a rewrite of ``k`` takes: its own, unless only its verb says so and the verb makes its
+    metric worse ("Increase churn to 4%" is rewritten "Reduce churn from <baseline>% to 4%")."""
+    way = k.direction or Direction.INCREASE
+    if way is not Direction.MAINTAIN and (k.baseline is None or k.target is None or k.relative):
+        better = better_direction(k.metric)
+        if better is not None:
+            return better
+    return way
 
 
 def outcome_rewrite(k: KRContext, env: Env) -> str:

@@ -8,7 +8,7 @@ import pytest
 from drafting_fakes import Reply, fake, good_replies, label_of, objective_json
 
 from assistant.drafting import draft_okrs
-from assistant.okr import Severity
+from assistant.okr import Direction, Severity
 
 VAGUE = "Make onboarding much better for everyone"
 TRIAL_KR = "Raise European trial conversion from 11.2% to 14% by 2027-03-31"
@@ -249,6 +249,19 @@ def test_a_verb_against_its_numbers_is_turned_without_a_model_call(request_, sto
     assert any("the verb now goes the way its numbers do" in (s.detail or "") for s in result.trace.steps)
 
 
+def test_a_verb_that_makes_its_metric_worse_is_turned_without_a_model_call(request_, store, policy):
+    """No pair of numbers to go by: the verb turns the way the metric gets better ("errors" go down)."""
+    worse = cited("Get every new customer live in days",
+                  "Raise schedule import errors to 2% by 2027-03-31", FIXED_KR, aligns="P-2")
+    first, _, third = good_replies()
+    llm = fake(first, worse, third)
+    result = draft_okrs(request_, llm=llm, store=store, policy=policy)
+    assert len(llm.calls) == 3 and all(c.schema.__name__ != "RepairedKeyResult" for c in llm.calls)
+    assert result.okr_set.objectives[1].key_results[0].text.startswith("Reduce schedule import errors")
+    assert not any(f.rule == "kr-wrong-direction" for f in result.findings)
+    assert any("the verb now goes the way that makes its metric better" in (s.detail or "") for s in result.trace.steps)
+
+
 def test_a_verb_that_cannot_be_turned_is_sent_back(request_, store, policy):
     """A key result whose first word is no verb of change ("We will raise ...") goes to the model."""
     backwards = cited("Get every new customer live in days",
@@ -273,6 +286,20 @@ def test_verb_turned(text, baseline, target, expected):
     from assistant.draft.assemble import verb_turned
 
     assert verb_turned(text, baseline, target) == expected
+
+
+@pytest.mark.parametrize(("text", "better", "expected"), [
+    ("Raise fresh demand forecast error from a baseline to be established to 20%", Direction.DECREASE,
+     "Reduce fresh demand forecast error from a baseline to be established to 20%"),
+    ("Cut trial-to-paid conversion by 10%", Direction.INCREASE, "Increase trial-to-paid conversion by 10%"),
+    ("Reduce churn to 3%", Direction.DECREASE, None),  # already agrees
+    ("Track churn weekly", Direction.DECREASE, None),  # no verb of change
+    ("Raise time in app to 30 minutes", None, None),  # the metric has no better side
+])
+def test_verb_turned_without_numbers_goes_the_way_the_metric_gets_better(text, better, expected):
+    from assistant.draft.assemble import verb_turned
+
+    assert verb_turned(text, None, None, better) == expected
 
 
 def test_an_objective_that_repeats_an_earlier_one_gets_a_new_title(request_, store, policy):

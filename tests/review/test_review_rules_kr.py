@@ -72,6 +72,26 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Reduce on-call pages per week from 23 to 10", set(), {"kr-activity", "kr-wrong-direction", *MEASURE}),
     ("Cut blog posts published without review from 12 to 2", set(), {"kr-activity"}),
     ("Raise activation within 14 days from 54% to 61%", set(), {"kr-wrong-direction", "kr-no-baseline", *MEASURE}),
+    # the verb or the numbers make the metric worse (no pair of numbers contradicts the verb)
+    ("Increase monthly customer churn to 4%", {"kr-wrong-direction"}, set()),
+    ("Raise fresh demand forecast error from a baseline to be established to 20%", {"kr-wrong-direction"}, set()),
+    ("Grow the number of Sev-1 incidents during month-end runs to 3", {"kr-wrong-direction"}, set()),
+    ("Reduce net revenue retention from 110% to 105%", {"kr-wrong-direction"}, set()),
+    ("Gross margin from 61% to 58%", {"kr-wrong-direction"}, set()),
+    ("Increase median time to hire from 30 to 40 days", {"kr-wrong-direction"}, set()),
+    ("Cut trial-to-paid conversion by 10%", {"kr-wrong-direction"}, set()),
+    # ... and their look-alikes that are sound
+    ("Cut churned revenue from $180k to $60k a quarter", set(), {"kr-wrong-direction"}),
+    ("Reduce the share of revenue from our top 3 customers from 40% to 30%", set(), {"kr-wrong-direction"}),
+    ("Increase time in app from 20 to 30 minutes", set(), {"kr-wrong-direction"}),
+    ("Increase defect detection rate from 60% to 80%", set(), {"kr-wrong-direction"}),
+    ("Increase incidents reported by staff from 10 to 40 a month", set(), {"kr-wrong-direction"}),
+    ("Increase churn reduction from 10% to 20%", set(), {"kr-wrong-direction"}),
+    ("Increase marketing spend from $1M to $2M", set(), {"kr-wrong-direction"}),
+    ("Increase returns on invested capital from 9% to 12%", set(), {"kr-wrong-direction"}),
+    ("Reduce p99 search latency from 1.2s to 400ms", set(), {"kr-wrong-direction"}),
+    ("p99 search latency: 1.2s → 400ms", set(), {"kr-wrong-direction"}),
+    ("Cut page load from 2 minutes to 45 seconds", set(), {"kr-wrong-direction"}),
     (
         "As part of our broader commitment to customer success across all regions, increase the share of "
         "enterprise accounts that renew their annual contract on time from 82% to 90% by the end of the period, "
