@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.draft.context import ParentContext, Passage
-from assistant.draft.provenance import request_numbers, tag_key_result
+from assistant.draft.provenance import tag_key_result
 from assistant.draft.schema import DEADLINE_LEAD, TITLE_FIGURE_LEAD, DraftedObjective
 from assistant.krparse import NumberMention, enrich_key_result
 from assistant.krtext import lexicon as lx
@@ -53,13 +53,13 @@ def assemble(drafted: DraftedObjective, context: ParentContext, inputs: Inputs) 
         elif label not in shown:
             notes.append(f"dropped source {raw!r}: not a passage the model was shown")
     # the parent's own key results are input too: a team may build on the company's stated baselines
-    given = [*inputs.given, *request_numbers([context.parent.title, *(kr.text for kr in context.parent.key_results)])]
+    stated = [context.parent.title, *(kr.text for kr in context.parent.key_results)]
     key_results = []
     for drafted_kr in drafted.key_results:
         # a text the backend ended at its second sentence loses the semicolon it ended at ("...; European NPS")
         text = with_deadline(_clean(drafted_kr.text).rstrip(" ;"), inputs.deadline)
         tagged = tag_key_result(
-            text, cited=cited, retrieved=context.passages, given=given,
+            text, cited=cited, retrieved=context.passages, given=inputs.given, stated=stated,
             request_text=inputs.request_text, period=inputs.period,
         )
         notes.extend(tagged.notes)

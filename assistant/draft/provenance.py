@@ -1,11 +1,12 @@
 """Provenance: where every number in a drafted key result comes from, and no invented baseline as fact.
 
 A number is ``sourced`` when it appears in a passage the key result cites (compared as parsed values, with
-compatible units) *and* the sentence holding it is about the same thing: it shares a word with the key
-result's metric, and it names no other region or segment than the key result (a US figure is not an EU
-baseline). A number from a retrieved passage the model forgot to cite is accepted on the same terms and the
-passage is added to the key result's sources. ``given`` means the number is in the user's request or in
-the parent objective the draft aligns to (the company's own stated figures). Anything else is ``proposed``.
+compatible units) *and* the sentence holding it is about the same thing: it shares two words with the key
+result's metric, or the metric's last word, and it names no other region or segment than the key result (a US
+figure is not an EU baseline). A number from a retrieved passage the model forgot to cite is accepted on the
+same terms and the passage is added to the key result's sources. ``given`` means the number is in the user's
+request, or in the parent objective the draft aligns to (the company's own stated figures) on the same terms as
+a passage. Anything else is ``proposed``.
 
 A proposed *target* is honest: targets are proposals by nature, and the tag says so. A proposed *baseline*
 would state an invented starting point as fact, so the text is rewritten: the number is replaced with
@@ -75,6 +76,7 @@ def tag_key_result(
     cited: Sequence[Passage],
     retrieved: Sequence[Passage],
     given: Sequence[NumberMention],
+    stated: Sequence[str] = (),
     request_text: str = "",
     period: str | None = None,
 ) -> TaggedKeyResult:
@@ -83,14 +85,16 @@ def tag_key_result(
     Args:
         cited: passages the key result (or its objective) cites.
         retrieved: every other passage shown to the model for this objective.
-        given: number mentions in the user's request.
+        given: number mentions in the user's request: given wherever they appear.
+        stated: the parent's title and key results: a number in them is given when the sentence holding it is
+            about the key result's metric (the parent's 12% of referred accounts is no certification rate).
         request_text: the request's words, whose region or segment applies when the key result names none.
     """
     notes: list[str] = []
     current = text
     for _ in range(3):  # each pass removes at least one invented baseline
-        tagged = _tag(current, cited=cited, retrieved=retrieved, given=given, request_text=request_text,
-                      period=period)
+        tagged = _tag(current, cited=cited, retrieved=retrieved, given=given, stated=stated,
+                      request_text=request_text, period=period)
         invented = [
             (mention, ref) for mention, ref in tagged
             if ref.role is NumberRole.BASELINE and ref.provenance is Provenance.PROPOSED
@@ -102,7 +106,8 @@ def tag_key_result(
         notes.append(f"baseline {mention.raw} appears in no cited passage nor in the request: replaced with "
                      f"'{BASELINE_PLACEHOLDER}'")
         current = replace_baseline(current, mention)
-    tagged = _tag(current, cited=cited, retrieved=retrieved, given=given, request_text=request_text, period=period)
+    tagged = _tag(current, cited=cited, retrieved=retrieved, given=given, stated=stated, request_text=request_text,
+                  period=period)
     sources = _unique([p.chunk_id for p in cited] + [r.chunk_id for _, r in tagged if r.chunk_id])
     return TaggedKeyResult(current, [ref for _, ref in tagged], sources, notes)
 
@@ -118,12 +123,13 @@ def _tag(
     cited: Sequence[Passage],
     retrieved: Sequence[Passage],
     given: Sequence[NumberMention],
+    stated: Sequence[str],
     request_text: str,
     period: str | None,
 ) -> list[tuple[NumberMention, NumberRef]]:
     facts = parse_kr_text(text, period=period)
     scope = _scopes(text) or _scopes(request_text)
-    metric_words = _stems(facts.metric or text)
+    metric_words = _stem_list(facts.metric or text)
     out: list[tuple[NumberMention, NumberRef]] = []
     cited_ids = {p.chunk_id for p in cited}
     others = [p for p in retrieved if p.chunk_id not in cited_ids]
@@ -132,7 +138,9 @@ def _tag(
         found = _find(mention, cited, scope, metric_words)
         if found is not None:
             ref.provenance, ref.chunk_id = Provenance.SOURCED, found.chunk_id
-        elif any(_same_number(mention, g) for g in given):
+        elif any(_same_number(mention, g) for g in given) or any(
+            _supports(t, mention, scope, metric_words) for t in stated
+        ):
             ref.provenance = Provenance.GIVEN
         else:
             found = _find(mention, others, scope, metric_words)
@@ -142,18 +150,23 @@ def _tag(
     return out
 
 
-def _find(mention: NumberMention, passages: Sequence[Passage], scope: set[str], metric: set[str]) -> Passage | None:
-    for passage in passages:
-        for candidate in numbers_in(passage.text):
-            if not _same_number(mention, candidate):
-                continue
-            clause = _clause_around(passage.text, candidate.start, candidate.end)
-            if not _same_context(clause, scope, metric):
-                continue
-            if mention.role is NumberRole.BASELINE and _is_goal(candidate, clause):
-                continue  # "NPS from 38 to 45 by 2027": 45 is where the company wants to be, not where it is
-            return passage
-    return None
+def _find(mention: NumberMention, passages: Sequence[Passage], scope: set[str], metric: list[str]) -> Passage | None:
+    return next((p for p in passages if _supports(p.text, mention, scope, metric)), None)
+
+
+def _supports(text: str, mention: NumberMention, scope: set[str], metric: list[str]) -> bool:
+    """``text`` states ``mention``'s number, in a clause about the same metric and region, as a current value
+    when the mention is a baseline."""
+    for candidate in numbers_in(text):
+        if not _same_number(mention, candidate):
+            continue
+        clause = _clause_around(text, candidate.start, candidate.end)
+        if not _same_context(clause, scope, metric):
+            continue
+        if mention.role is NumberRole.BASELINE and _is_goal(candidate, clause):
+            continue  # "NPS from 38 to 45 by 2027": 45 is where the company wants to be, not where it is
+        return True
+    return False
 
 
 _GOAL_WORDS = re.compile(r"\b(?:target|goal|aim|want|plan|ambition|commit\w*|expect\w*|should|will)\b", re.I)
@@ -183,13 +196,21 @@ def _unit(unit: str) -> str:
     return {"percent": "%", "per cent": "%", "pct": "%"}.get(unit, unit)
 
 
-def _same_context(clause: str, scope: set[str], metric: set[str]) -> bool:
-    """The clause is about the key result's metric and names no other region or segment."""
+def _same_context(clause: str, scope: set[str], metric: list[str]) -> bool:
+    """The clause is about the key result's metric and names no other region or segment.
+
+    About the metric: it shares two of the metric's words, or its last one ("hire" of "time to hire",
+    "certification" of "partner certification rate"). One shared modifier is not enough: "partner-referred
+    accounts were 12%" says nothing of a partner certification rate.
+    """
     clause_scope = _scopes(clause)
     if clause_scope and not (clause_scope & scope):
         # a figure for another region, or for one region when the key result is about all of them
         return False
-    return not metric or bool(_stems(clause) & metric)
+    if not metric:
+        return True
+    shared = _stems(clause).intersection(metric)
+    return len(shared) >= 2 or metric[-1] in shared
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -228,9 +249,28 @@ def _scopes(text: str) -> set[str]:
 
 
 def _stems(text: str) -> set[str]:
-    """Crude stems of the content words ("conversion", "convert" -> "conve"); regions and segments excluded."""
-    words = {w.lower().rstrip(".") for w in _TOKEN.findall(text)}
-    return {w[:5] for w in words if len(w) > 2 and w not in _GENERIC and w not in _SCOPES}
+    """Crude stems of the content words ("conversion", "convert" -> "conve"; "testing", "test" -> "test");
+    regions and segments excluded."""
+    return set(_stem_list(text))
+
+
+def _stem_list(text: str) -> list[str]:
+    """``_stems`` in the order of the words, each once."""
+    words = (w.lower().rstrip(".") for w in _TOKEN.findall(text))
+    return list(dict.fromkeys(_stem(w) for w in words if len(w) > 2 and w not in _GENERIC and w not in _SCOPES))
+
+
+# Endings taken off before a word is cut to 5 letters, so "test", "tests" and "testing" meet, and "reply" and
+# "replies"; the first that leaves 3 letters or more is taken
+_ENDINGS = (("ations", ""), ("ation", ""), ("ions", ""), ("ion", ""), ("ings", ""), ("ing", ""), ("ies", "y"),
+            ("es", ""), ("ed", ""), ("s", ""), ("e", ""))
+
+
+def _stem(word: str) -> str:
+    for ending, instead in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return (word[: -len(ending)] + instead)[:5]
+    return word[:5]
 
 
 def _unique(items: Sequence[str]) -> list[str]:

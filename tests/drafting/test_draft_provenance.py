@@ -204,3 +204,51 @@ def test_a_target_in_a_passage_is_no_baseline():
     # as a target, the company's own goal is sourced
     target = _tag("Raise NPS from 38 to 45 by 2027-03-31", cited=(plan,), retrieved=(plan,))
     assert [n.provenance for n in target.numbers] == [Provenance.SOURCED, Provenance.SOURCED]
+
+
+PARTNERS = Passage("S4", "c-partners", "strategy.md", "Partners",
+                   "180 firms are in our partner programme, and partner-referred accounts were 12% of new accounts "
+                   "in 2026. It takes 68 days to hire a partner manager.", 0.6)
+
+
+def test_one_shared_modifier_does_not_make_a_sentence_about_the_metric():
+    """ "partner-referred accounts were 12%" shares only "partner" with a partner certification rate."""
+    tagged = _tag("Raise partner certification rate from 12% to 20% by 2027-03-31", cited=(PARTNERS,),
+                  retrieved=(PARTNERS,))
+    assert tagged.text == f"Raise partner certification rate from {BASELINE_PLACEHOLDER} to 20% by 2027-03-31"
+
+
+@pytest.mark.parametrize("text", [
+    "Raise partner-referred accounts from 12% to 18% of new accounts by 2027-03-31",  # two words shared
+    "Cut median time to hire from 68 days to 45 days by 2027-03-31",  # the metric's last word, "hire"
+])
+def test_a_sentence_sharing_two_words_or_the_metrics_last_one_sources_it(text):
+    tagged = _tag(text, cited=(PARTNERS,), retrieved=(PARTNERS,))
+    assert tagged.numbers[0].provenance is Provenance.SOURCED and tagged.numbers[0].chunk_id == "c-partners"
+
+
+def test_a_parent_key_result_gives_only_numbers_about_the_same_metric():
+    parent = ["Be the invoicing tool accountants recommend first",
+              "Raise partner-referred accounts from 12% to 18% of new accounts by 2027-03-31"]
+
+    def tag(text):
+        return tag_key_result(text, cited=[], retrieved=[], given=[], stated=parent, period="2027-Q1")
+
+    same = tag("Grow partner-referred accounts from 12% to 16% of new accounts by 2027-03-31")
+    assert [(n.value, n.provenance) for n in same.numbers] == [(12.0, Provenance.GIVEN), (16.0, Provenance.PROPOSED)]
+    other = tag("Raise partner certification rate from 12% to 20% by 2027-03-31")
+    assert other.text.startswith(f"Raise partner certification rate from {BASELINE_PLACEHOLDER}")
+    goal = tag("Raise partner-referred accounts from 18% to 25% of new accounts by 2027-03-31")
+    assert BASELINE_PLACEHOLDER in goal.text  # the parent's target is no current value
+
+
+@pytest.mark.parametrize(("text", "sourced"), [
+    ("Raise HbA1c testing rate from 61% to 75% by 2027-03-31", True),  # "testing" and "test" are one word
+    ("Raise portal message replies from 37% to 45% by 2027-03-31", False),  # 37% activated the portal
+])
+def test_word_forms_meet_but_a_figure_about_something_else_does_not(text, sourced):
+    care = Passage("S5", "c-care", "clinical.md", "Diabetes",
+                   "61% of them had an HbA1c test in the last six months. Only 37% of patients have activated the "
+                   "patient portal.", 0.6)
+    tagged = _tag(text, cited=(care,), retrieved=(care,))
+    assert (tagged.numbers[0].provenance is Provenance.SOURCED) is sourced
