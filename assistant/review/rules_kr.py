@@ -31,7 +31,7 @@ from assistant.krtext.tokens import tokenize
 from assistant.okr import Direction
 from assistant.review import lexicon as lx
 from assistant.review.context import Env, Hit, KRContext
-from assistant.review.language import is_name_number, segments
+from assistant.review.language import Reading, is_name_number, segments
 from assistant.review.polarity import better_direction
 from assistant.review.suggest import fmt_number, kr_rewrite, outcome_rewrite, quote, quoted
 
@@ -88,8 +88,18 @@ def _activity(k: KRContext) -> bool:
     if r.lead in lx.OUTCOME_VERBS:
         if r.lead in lx.DECREASE_VERBS:
             return False  # fewer of something ("reduce on-call pages per week") is an effect, not output
-        return r.object_is_output and not r.has_outcome_measure
+        return r.object_is_output and not r.has_outcome_measure and not _made_by_others(r)
     return False
+
+
+def _made_by_others(r: Reading) -> bool:
+    """The counted outputs come from other people, named right after the object: "Increase near-miss reports
+    from warehouse staff", "Grow reviews by customers". Their behaviour is the outcome, not the team's work."""
+    words = r.words
+    end = r.slot_end
+    if end >= len(words) or words[end] not in ("from", "by"):
+        return False
+    return any(w in lx.POPULATION_NOUNS for w in words[end + 1 : end + 4])
 
 
 def not_measurable(k: KRContext, env: Env) -> Hit | None:

@@ -72,6 +72,10 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Reduce on-call pages per week from 23 to 10", set(), {"kr-activity", "kr-wrong-direction", *MEASURE}),
     ("Cut blog posts published without review from 12 to 2", set(), {"kr-activity"}),
     ("Raise activation within 14 days from 54% to 61%", set(), {"kr-wrong-direction", "kr-no-baseline", *MEASURE}),
+    # counted outputs that other people make are their behaviour, an outcome; the team's own stay activities
+    ("Increase near-miss reports from warehouse staff from 12 to 30 a quarter", set(), {"kr-activity"}),
+    ("Grow product reviews by customers from 40 to 90 a month", set(), {"kr-activity"}),
+    ("Increase the number of blog posts from our team from 4 to 12 per month", {"kr-activity"}, set()),
     # the verb or the numbers make the metric worse (no pair of numbers contradicts the verb)
     ("Increase monthly customer churn to 4%", {"kr-wrong-direction"}, set()),
     ("Raise fresh demand forecast error from a baseline to be established to 20%", {"kr-wrong-direction"}, set()),
