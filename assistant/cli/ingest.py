@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import glob
 import json
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -39,13 +40,28 @@ def expand_paths(arguments: tuple[str, ...]) -> list[Path]:
 
 
 class _Progress:
-    """A progress bar on stderr, created when the run knows how many files it has."""
+    """A progress bar on stderr, created when the run knows how many files it has.
+
+    It is also where Ctrl-C stops the run. Python raises ``KeyboardInterrupt`` wherever the main thread happens
+    to be, and in a finaliser (``__del__``, of which the store runs many) it is printed and dropped: the ingest
+    then ran to the end and exited 0. So the first Ctrl-C only asks to stop, and the next file's progress raises
+    it, in the ingest's own code, between two writes. A second Ctrl-C interrupts at once.
+    """
 
     def __init__(self) -> None:
         self._bar: ProgressBar[int] | None = None
         self._done = 0
+        self.stop_asked = False
+
+    def ask_to_stop(self, signum: int, frame: object) -> None:
+        if self.stop_asked:
+            raise KeyboardInterrupt
+        self.stop_asked = True
+        click.echo("\nStopping after the file being written (Ctrl-C again to stop at once).", err=True)
 
     def __call__(self, name: str, done: int, total: int) -> None:
+        if self.stop_asked:
+            raise KeyboardInterrupt
         if self._bar is None:
             self._bar = click.progressbar(
                 length=total, label="Ingesting", file=sys.stderr, show_pos=True
@@ -92,10 +108,14 @@ def ingest_command(paths: tuple[str, ...], fmt: str, data_dir: Path | None) -> N
 
     store = open_store(build_settings(data_dir))
     progress = _Progress()
+    previous = signal.signal(signal.SIGINT, progress.ask_to_stop)
     try:
         summary = store.ingest(expand_paths(paths), progress=progress)
     finally:
+        signal.signal(signal.SIGINT, previous)
         progress.close()
+    if progress.stop_asked:
+        raise KeyboardInterrupt  # asked after the last file: the run is whole, but the user wanted it stopped
     if fmt == "json":
         click.echo(summary.model_dump_json(indent=2))
     else:

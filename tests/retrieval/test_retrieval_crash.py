@@ -205,3 +205,20 @@ def test_an_interrupted_write_rolls_back_to_the_previous_version(
         store.ingest([docs])
     monkeypatch.undo()
     _assert_consistent(open_store(settings), before)
+
+
+def test_the_first_ctrl_c_stops_at_the_next_file_and_the_second_at_once() -> None:
+    """A KeyboardInterrupt raised inside a finaliser is printed and dropped, so the ingest does not rely on it: the
+    first Ctrl-C asks, the next file's progress raises it in the ingest's own code."""
+    import signal as signals
+
+    from assistant.cli.ingest import _Progress
+
+    progress = _Progress()
+    progress("plan-000.md", 1, 3)  # no stop asked: goes on
+    progress.ask_to_stop(signals.SIGINT, None)
+    with pytest.raises(KeyboardInterrupt):
+        progress("plan-001.md", 2, 3)
+    with pytest.raises(KeyboardInterrupt):
+        progress.ask_to_stop(signals.SIGINT, None)
+    progress.close()
