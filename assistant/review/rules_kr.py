@@ -300,7 +300,8 @@ def _against_metric(k: KRContext, env: Env) -> Hit | None:
             f"{quoted(k)} takes {metric} {moves} from {b} to {t}, but {best} is better for {metric}. Check the "
             "numbers and the verb: one of them is probably a slip."
         )
-        return Hit(k.path, msg, None)
+        side = "below" if better is Direction.DECREASE else "above"
+        return Hit(k.path, msg, kr_rewrite(k, env, direction=better, target=f"<target {side} {b}>"))
     verb = "Reduce" if better is Direction.DECREASE else "Increase"
     msg = (
         f"{quoted(k)} asks for {metric} to go {moves}, but {best} is better for {metric}. Write \"{verb}\" if "

@@ -61,3 +61,11 @@ def test_a_baseline_in_another_unit_of_the_same_kind_is_read_in_the_target_unit(
 ) -> None:
     facts = parse_kr_text(text)
     assert (facts.baseline, facts.target, facts.unit, facts.direction) == (baseline, target, unit, direction)
+
+
+def test_a_key_result_whose_verb_and_numbers_make_its_metric_worse_gets_a_rewrite_the_better_way() -> None:
+    from review_helpers import kr_finding
+
+    finding = kr_finding("Lower week-one activation from 40% to 35% by 2027-03-31", "kr-wrong-direction")
+    assert finding is not None and "higher is better for week-one activation" in finding.message
+    assert finding.suggestion == "Increase week-one activation from 40% to <target above 40%> by 2027-03-31"
