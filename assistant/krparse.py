@@ -18,7 +18,7 @@ from assistant.krtext.metric import Part, read_parts
 from assistant.krtext.model import NUM, KRFacts, NumberMention, Token
 from assistant.krtext.patterns import LazyPattern
 from assistant.krtext.periods import Period, parse_period
-from assistant.krtext.quantities import NUMBER_WORDS, in_unit
+from assistant.krtext.quantities import NUMBER_WORDS
 from assistant.krtext.tokens import tokenize
 from assistant.okr import Direction, KeyResult, NumberRole
 
@@ -90,9 +90,7 @@ def read_kr_text(text: str, period: Period | None) -> KRFacts:
         metric = text[tokens[start].start : tokens[end - 1].end]
         metric_words = [tokens[i].low for i in range(start, end)]
     cls = direction(tokens, clause, metric_words)
-    baseline = _value(clause.baseline)
-    if baseline is not None and clause.baseline is not None and clause.target is not None:
-        baseline = in_unit(baseline, clause.baseline.unit, clause.target.unit)  # "from 1.2s to 400ms": 1200
+    baseline = clause.baseline_value()
     target, unit, relative = _target(clause, cls, baseline)
     if len(counted) > 1:
         metric_count = len({text[tokens[p.metric[0]].start : tokens[p.metric[1] - 1].end].lower()

@@ -234,9 +234,9 @@ class Chain:
 def turn_verbs(value: DraftedObjective, objective: Objective,
                problems: Sequence[Finding]) -> tuple[DraftedObjective, list[str]]:
     """``value`` with the verb of each key result whose verb points against its numbers, or with no pair of
-    numbers against its metric's better side (kr-wrong-direction), turned to agree, and a note per change. The numbers stay: they come from the sources, while the
-    verb is the model's habit ("Raise median time to hire from 68 to 45 days"), and a repair call for it
-    often turned it the wrong way again."""
+    numbers against its metric's better side (kr-wrong-direction), turned to agree, and a note per change. The
+    numbers stay: they come from the sources, while the verb is the model's habit ("Raise median time to hire
+    from 68 to 45 days"), and a repair call for it often turned it the wrong way again."""
     turned = value
     notes: list[str] = []
     for finding in problems:

@@ -44,6 +44,14 @@ class Clause:
         self.comparator: str | None = None
         self.factor: float | None = None  # double, halve, in half
 
+    def baseline_value(self) -> float | None:
+        """The baseline's number, in the target's unit when both are times or both sizes ("from 1.2s to 400ms":
+        1200); None when no number is the baseline (only numbers carry a value)."""
+        base = self.baseline
+        if base is None or base.value is None:
+            return None
+        return in_unit(base.value, base.unit, self.target.unit) if self.target is not None else base.value
+
 
 def analyse(tokens: list[Token], lo: int, hi: int, *, fresh: bool = True, relative: bool = True) -> Clause:
     """Read tokens ``lo``..``hi``: leading verb, roles of the numbers (set on the tokens), comparator, factor.
@@ -348,10 +356,9 @@ def direction(tokens: list[Token], clause: Clause, metric_words: list[str]) -> s
         return lx.INC if clause.factor > 1 else lx.DEC
     if clause.change_direction is not None:
         return clause.change_direction
-    base = clause.baseline.value if clause.baseline is not None else None
+    base = clause.baseline_value()  # "from 1.2s to 400ms" goes down
     goal = clause.target.value if clause.target is not None else None
-    if base is not None and goal is not None and clause.baseline is not None and clause.target is not None:
-        base = in_unit(base, clause.baseline.unit, clause.target.unit)  # "from 1.2s to 400ms" goes down
+    if base is not None and goal is not None:
         return lx.INC if goal > base else lx.DEC if goal < base else lx.KEEP
     if clause.comparator in ("<", "<="):
         return lx.DEC

@@ -235,31 +235,23 @@ def test_a_key_result_that_repeats_an_earlier_objective_is_sent_back(request_, s
     assert not any(f.rule == "set-duplicate-kr" for f in result.findings)
 
 
-def test_a_verb_against_its_numbers_is_turned_without_a_model_call(request_, store, policy):
-    """The numbers come from the sources, the verb from the model's habit: the verb is turned to agree."""
-    backwards = cited("Get every new customer live in days",
-                      "Raise median days to publish a first schedule from 19 to 12 by 2027-03-31", FIXED_KR, aligns="P-2")
+@pytest.mark.parametrize(("written", "turned", "way"), [
+    # the numbers come from the sources, the verb from the model's habit: the verb is turned to agree
+    ("Raise median days to publish a first schedule from 19 to 12 by 2027-03-31",
+     "Reduce median days to publish a first schedule from 19 to 12 by 2027-03-31", "its numbers do"),
+    # no pair of numbers to go by: the verb turns the way the metric gets better ("errors" go down)
+    ("Raise schedule import errors to 2% by 2027-03-31", "Reduce schedule import errors to 2% by 2027-03-31",
+     "that makes its metric better"),
+])
+def test_a_verb_pointing_the_wrong_way_is_turned_without_a_model_call(request_, store, policy, written, turned, way):
+    drafted = cited("Get every new customer live in days", written, FIXED_KR, aligns="P-2")
     first, _, third = good_replies()
-    llm = fake(first, backwards, third)
+    llm = fake(first, drafted, third)
     result = draft_okrs(request_, llm=llm, store=store, policy=policy)
     assert len(llm.calls) == 3 and all(c.schema.__name__ != "RepairedKeyResult" for c in llm.calls)
-    drafted = result.okr_set.objectives[1].key_results[0]
-    assert drafted.text == "Reduce median days to publish a first schedule from 19 to 12 by 2027-03-31"
+    assert result.okr_set.objectives[1].key_results[0].text == turned
     assert not any(f.rule == "kr-wrong-direction" for f in result.findings)
-    assert any("the verb now goes the way its numbers do" in (s.detail or "") for s in result.trace.steps)
-
-
-def test_a_verb_that_makes_its_metric_worse_is_turned_without_a_model_call(request_, store, policy):
-    """No pair of numbers to go by: the verb turns the way the metric gets better ("errors" go down)."""
-    worse = cited("Get every new customer live in days",
-                  "Raise schedule import errors to 2% by 2027-03-31", FIXED_KR, aligns="P-2")
-    first, _, third = good_replies()
-    llm = fake(first, worse, third)
-    result = draft_okrs(request_, llm=llm, store=store, policy=policy)
-    assert len(llm.calls) == 3 and all(c.schema.__name__ != "RepairedKeyResult" for c in llm.calls)
-    assert result.okr_set.objectives[1].key_results[0].text.startswith("Reduce schedule import errors")
-    assert not any(f.rule == "kr-wrong-direction" for f in result.findings)
-    assert any("the verb now goes the way that makes its metric better" in (s.detail or "") for s in result.trace.steps)
+    assert any(f"the verb now goes the way {way}" in (s.detail or "") for s in result.trace.steps)
 
 
 def test_a_verb_that_cannot_be_turned_is_sent_back(request_, store, policy):
