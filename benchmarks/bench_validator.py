@@ -1,9 +1,14 @@
 """Validator throughput: review a generated corpus of 10,000 key results on one core.
 
-    .venv/bin/python -m benchmarks.bench_validator [--krs 10000] [--rounds 3] [--out reports/bench]
+    .venv/bin/python -m benchmarks.bench_validator [--krs 10000] [--rounds 3] [--mode both|native|python]
+                                                   [--out reports/bench]
 
 Prints the figures and writes ``validator.json``. Target (issue 2, section 8): at least 20,000 KRs/s for
 ``review()`` (parse facts, run every rule, score, verdicts). A figure, not a timed test.
+
+The reviewer ships compiled with mypyc (``assistant.native``); the baseline is the same code as plain Python
+(``OKR_NATIVE=0``). By default each is measured in its own process, plain Python before and after the compiled
+copy, and the faster of the two Python runs is the baseline of the ratio.
 
 Both wall-clock and CPU-time throughput are reported: on a shared machine the process gets only part of its
 core, and CPU time (``time.process_time``) is the figure that compares across runs. ``parse_kr_text`` alone is
@@ -20,11 +25,14 @@ import json
 import os
 import platform
 import random
+import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from assistant import native
 from assistant.krparse import parse_kr_text
 from assistant.okr import KeyResult, Objective, OKRSet
 from assistant.policy import get_policy
@@ -129,15 +137,10 @@ def _load() -> str:
         return "unknown"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--krs", type=int, default=10_000)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=Path("reports/bench"))
-    args = parser.parse_args(argv)
-
+def measure(n: int, rounds: int) -> dict[str, Any]:
+    """Every figure for one copy of the reviewer (the one this process loaded), as ``validator.json`` holds them."""
     pinned = _pin_one_core()
-    sets = corpus(args.krs)
+    sets = corpus(n)
     n_krs = sum(len(o.key_results) for s in sets for o in s.objectives)
     policy = get_policy("default")
     review(sets[0], policy=policy)  # warm up: first calls compile the patterns
@@ -146,10 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     gc.freeze()
     texts = [(k.text, s.period) for s in sets for o in s.objectives for k in o.key_results]
 
-    review_wall, review_cpu = _time(lambda s: review(s, policy=policy), sets, args.rounds)
-    check_wall, check_cpu = _time(lambda s: check(s, policy=policy), sets, args.rounds)
+    review_wall, review_cpu = _time(lambda s: review(s, policy=policy), sets, rounds)
+    check_wall, check_cpu = _time(lambda s: check(s, policy=policy), sets, rounds)
     parse_cpu = []
-    for _ in range(args.rounds):
+    for _ in range(rounds):
         c = time.process_time()
         for text, period in texts:
             parse_kr_text(text, period=period)
@@ -164,12 +167,15 @@ def main(argv: list[str] | None = None) -> int:
 
     best_wall, best_cpu = min(review_wall), min(review_cpu)
     parse_us = min(parse_cpu) / n_krs * 1e6
-    result = {
+    mode, why = native.status()
+    return {
         "benchmark": "validator",
+        "reviewer": mode,
+        "reviewer_detail": why,
         "krs": n_krs,
         "sets": len(sets),
         "findings": findings,
-        "rounds": args.rounds,
+        "rounds": rounds,
         "review_krs_per_s_wall": round(n_krs / best_wall),
         "review_krs_per_s_cpu": round(n_krs / best_cpu),
         "review_us_per_kr_cpu": round(best_cpu / n_krs * 1e6, 1),
@@ -186,15 +192,64 @@ def main(argv: list[str] | None = None) -> int:
         "python": sys.version.split()[0],
         "machine": platform.machine(),
     }
-    print(f"validator: {n_krs:,} KRs in {len(sets):,} sets, {findings:,} findings ({pinned}, load {result['load_average']})")
-    print(f"  review(): {result['review_krs_per_s_cpu']:,} KRs/s of CPU time, {result['review_krs_per_s_wall']:,} KRs/s wall "
-          f"(target {TARGET_KRS_PER_S:,}: {'met' if result['meets_target_cpu'] else 'NOT met'})")
-    print(f"  per KR: {result['review_us_per_kr_cpu']} us CPU = parser {result['parse_us_per_kr_cpu']} us + reading, "
+
+
+def _child(mode: str, args: argparse.Namespace) -> dict[str, Any]:
+    """``measure`` in a fresh process running the compiled copy (``native``) or plain Python (``python``)."""
+    env = {**os.environ, "OKR_NATIVE": "1" if mode == "native" else "0"}
+    done = subprocess.run([sys.executable, "-m", "benchmarks.bench_validator", "--mode", mode, "--krs", str(args.krs),
+                           "--rounds", str(args.rounds), "--json"], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"bench_validator --mode {mode} failed:\n{done.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _report(result: dict[str, Any]) -> None:
+    print(f"  {result['reviewer']} ({result['reviewer_detail']}):")
+    print(f"    review(): {result['review_krs_per_s_cpu']:,} KRs/s of CPU time, {result['review_krs_per_s_wall']:,} KRs/s "
+          f"wall (target {TARGET_KRS_PER_S:,}: {'met' if result['meets_target_cpu'] else 'NOT met'})")
+    print(f"    per KR: {result['review_us_per_kr_cpu']} us CPU = parser {result['parse_us_per_kr_cpu']} us + reading, "
           f"rules, score {result['rules_us_per_kr_cpu']} us")
-    print(f"  check(): {result['check_krs_per_s_cpu']:,} KRs/s CPU; render json: {result['render_json_krs_per_s_cpu']:,} KRs/s CPU")
-    print(f"  calibration loop: {calib:.3f} s CPU (about 0.4 s on a 2023 laptop core)")
+    print(f"    check(): {result['check_krs_per_s_cpu']:,} KRs/s CPU; render json: "
+          f"{result['render_json_krs_per_s_cpu']:,} KRs/s CPU; calibration loop {result['calibration_s']} s CPU")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--krs", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--mode", choices=("both", "native", "python"), default="both",
+                        help="both (default): the compiled reviewer against plain Python, each in its own process")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # a child's figures, on stdout
+    parser.add_argument("--out", type=Path, default=Path("reports/bench"))
+    args = parser.parse_args(argv)
+
+    if args.mode != "both":
+        if native.status()[0] != args.mode:
+            raise SystemExit(f"bench_validator: asked for {args.mode}, but {native.status()[1]}")
+        out = measure(args.krs, args.rounds)
+        if args.json:
+            print(json.dumps(out))
+            return 0
+        shown = [out]
+    else:
+        # plain Python, the compiled copy, plain Python again: a slow spell of the machine shows as two baselines
+        # apart; the faster Python run is the baseline
+        first, compiled, second = _child("python", args), _child("native", args), _child("python", args)
+        baseline = min((first, second), key=lambda r: float(r["review_us_per_kr_cpu"]))
+        speedup = float(baseline["review_us_per_kr_cpu"]) / float(compiled["review_us_per_kr_cpu"])
+        out = {**compiled, "baseline": "the same reviewer as plain Python (OKR_NATIVE=0), same run",
+               "python": baseline, "python_runs": [first, second], "speedup_vs_python": round(speedup, 2)}
+        shown = [compiled, baseline]
+    print(f"validator: {out['krs']:,} KRs in {out['sets']:,} sets, {out['findings']:,} findings ({out['cpu']}, "
+          f"load {_load()})")
+    for result in shown:
+        _report(result)
+    if "speedup_vs_python" in out:
+        print(f"  compiled vs plain Python: {out['speedup_vs_python']:.2f}x (review(), CPU time per KR)")
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "validator.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    (args.out / "validator.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(f"  wrote {args.out / 'validator.json'}")
     return 0
 

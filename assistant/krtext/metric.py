@@ -20,6 +20,7 @@ _GUARDS = frozenset(("while", "whilst", "without", "ensuring", "but"))
 _RANKS = frozenset(("top", "bottom", "largest", "biggest", "first", "last"))
 _MONEY = frozenset(("USD", "EUR", "GBP", "CHF", "JPY", "INR", "AUD", "CAD"))
 _DIRECTED = (lx.INC, lx.DEC, lx.KEEP, lx.MOVE, lx.REACH)
+_DIRECTED_OR_DONE = (*_DIRECTED, lx.DONE)
 _SHARED_VERBS = (lx.INC, lx.DEC, lx.KEEP, lx.MOVE)
 _HEAD_WORDS = frozenset(h[0] for h in lx.COUNT_HEADS)
 _STOPS = lx.METRIC_STOPS | frozenset(lx.RELATIVE_WORDS)
@@ -161,7 +162,7 @@ def _joiner(tokens: list[Token], i: int, lo: int) -> tuple[int, bool]:
             return 2, True  # ", while keeping churn below 3%"
         if nxt in ("and", "plus"):
             return (2, False) if _joins(tokens, i + 1, lo) else (0, False)
-        if lx.verb_class(nxt, None) in (*_DIRECTED, lx.DONE):
+        if lx.verb_class(nxt, None) in _DIRECTED_OR_DONE:
             return 1, False  # "Increase signups to 500, reduce churn to 3%"
         return 0, False
     if tok.kind != WORD:
