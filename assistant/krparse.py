@@ -11,6 +11,7 @@ enough to run on every key result of a review. The reading is done in ``assistan
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Final
 
 from assistant.krtext import lexicon as lx
 from assistant.krtext.clauses import BASELINE, CHANGE, TARGET, Clause, direction
@@ -24,11 +25,11 @@ from assistant.okr import Direction, KeyResult, NumberRole
 
 __all__ = ["KRFacts", "NumberMention", "enrich_key_result", "numbers_in", "parse_kr_text"]
 
-_DIRECTIONS = {lx.INC: Direction.INCREASE, lx.DEC: Direction.DECREASE, lx.KEEP: Direction.MAINTAIN,
+_DIRECTIONS: Final = {lx.INC: Direction.INCREASE, lx.DEC: Direction.DECREASE, lx.KEEP: Direction.MAINTAIN,
                lx.DONE: Direction.ACHIEVE}
-_ROLES = {BASELINE: NumberRole.BASELINE, TARGET: NumberRole.TARGET, CHANGE: NumberRole.TARGET}
-_OTHER = NumberRole.OTHER
-_MEMO_MAX_CHARS = 2000  # longer texts are read every time rather than kept
+_ROLES: Final = {BASELINE: NumberRole.BASELINE, TARGET: NumberRole.TARGET, CHANGE: NumberRole.TARGET}
+_OTHER: Final = NumberRole.OTHER
+_MEMO_MAX_CHARS: Final = 2000  # longer texts are read every time rather than kept
 
 
 def parse_kr_text(text: str, *, period: str | None = None) -> KRFacts:
@@ -130,9 +131,9 @@ def numbers_in(text: str) -> list[NumberMention]:
 # Every quantity the tokenizer reads starts at a digit or is a number word ("twenty", "twenty-five"), and a
 # word the tokenizer reads always begins and ends at a non-letter: a text with no digit and no letter run
 # that is a number word has no quantity.
-_DIGIT = LazyPattern(r"\d")
-_LETTER_RUN = LazyPattern(r"[^\W\d_]+")
-_NUMBER_WORD_SET = frozenset(NUMBER_WORDS)
+_DIGIT: Final = LazyPattern(r"\d")
+_LETTER_RUN: Final = LazyPattern(r"[^\W\d_]+")
+_NUMBER_WORD_SET: Final = frozenset(NUMBER_WORDS)
 
 
 def enrich_key_result(kr: KeyResult, *, period: str | None = None) -> KeyResult:

@@ -3,9 +3,9 @@
     python -m assistant.build_native          # what `make native` runs (part of `make setup`): about a minute
     python -m assistant.build_native status   # which copy this checkout runs, and why
 
-The build compiles ``assistant/krparse.py``, ``assistant/krtext/*`` and ``assistant/review/*`` (their
-``__init__`` files stay Python) with mypyc into ``assistant/_native/``, with a manifest of the sources it was made
-from. At start-up ``install()`` (called by ``assistant/__init__``) checks every listed source against the manifest:
+The build compiles ``assistant/krparse.py``, ``assistant/krtext/*``, ``assistant/review/*`` (their ``__init__``
+files stay Python) and ``assistant/parsing/models.py`` with mypyc into ``assistant/_native/``, with a manifest of
+the sources it was made from. At start-up ``install()`` (called by ``assistant/__init__``) checks every listed source against the manifest:
 size and modification time, then a content hash when the time differs. Only when all of them match does it put
 a finder in front of Python's own, which loads the compiled modules, all together: compiled modules call each
 other directly, so a mix of old compiled and edited Python code is never run. An edited source, a missing build
@@ -29,7 +29,7 @@ GROUP = "okr_native"  # the name of the shared library every compiled module's s
 
 # what the build compiles: the review path's modules, minus the packages' __init__ files
 COMPILED_PACKAGES = ("krtext", "review")
-COMPILED_MODULES = ("krparse.py",)
+COMPILED_MODULES = ("krparse.py", "parsing/models.py")
 
 _state: dict[str, str] = {"mode": "python", "why": "not checked yet"}
 
@@ -106,7 +106,7 @@ def check() -> tuple[dict[str, str] | None, str]:
 
 def sources() -> dict[str, str]:
     """Module name -> path relative to the root, for every module the build compiles."""
-    found = {f"assistant.{name[:-3]}": f"assistant/{name}" for name in COMPILED_MODULES}
+    found = {f"assistant.{name[:-3].replace('/', '.')}": f"assistant/{name}" for name in COMPILED_MODULES}
     for package in COMPILED_PACKAGES:
         for name in sorted(os.listdir(os.path.join(PACKAGE, package))):
             if name.endswith(".py") and name != "__init__.py":

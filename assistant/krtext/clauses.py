@@ -8,22 +8,24 @@ the clause has none ("Generate 500 qualified leads").
 
 from __future__ import annotations
 
+from typing import Final
+
 from assistant.krtext import lexicon as lx
 from assistant.krtext.model import DATE, HOLE, NUM, SYM, UNKNOWN, WORD, Token
 from assistant.krtext.quantities import in_unit
 
-BASELINE = "baseline"
-TARGET = "target"
-CHANGE = "change"
-OTHER = "other"
+BASELINE: Final = "baseline"
+TARGET: Final = "target"
+CHANGE: Final = "change"
+OTHER: Final = "other"
 
-_VALUED = (NUM, HOLE, UNKNOWN)
-_ARROWS = frozenset(("to", "→", "->", "-->", "⇒", "~"))
-_TARGET_WORDS = frozenset(("target", "goal", "aim", "targeting", "targetting"))
-_LINKS = frozenset(("of", ":", "is", "at", "=", "of:"))
-_SKIPPED = frozenset(("(", ")", ":"))
-_WINDOW_WORDS = frozenset(("within", "in", "under"))
-_DURATIONS = frozenset(("min", "h", "days", "weeks", "months"))
+_VALUED: Final = (NUM, HOLE, UNKNOWN)
+_ARROWS: Final = frozenset(("to", "→", "->", "-->", "⇒", "~"))
+_TARGET_WORDS: Final = frozenset(("target", "goal", "aim", "targeting", "targetting"))
+_LINKS: Final = frozenset(("of", ":", "is", "at", "=", "of:"))
+_SKIPPED: Final = frozenset(("(", ")", ":"))
+_WINDOW_WORDS: Final = frozenset(("within", "in", "under"))
+_DURATIONS: Final = frozenset(("min", "h", "days", "weeks", "months"))
 
 
 class Clause:

@@ -10,6 +10,7 @@ Quarter, half and month arithmetic is in ``periods``.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from assistant.krtext.lexicon import words
 from assistant.krtext.patterns import LazyPattern
@@ -27,28 +28,28 @@ from assistant.krtext.periods import (
     year_for,
 )
 
-_MONTH_NUMBERS = {
+_MONTH_NUMBERS: Final = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
-_WORD_NUMBERS = {
+_WORD_NUMBERS: Final = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty": 20, "thirty": 30,
     "sixty": 60, "ninety": 90,
 }
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_ORDINALS: Final = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 
-_MONTH = (
+_MONTH: Final = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
 )
-_YEAR = r"(?:19|20)\d{2}"
-_PREP_BEHIND = (
+_YEAR: Final = r"(?:19|20)\d{2}"
+_PREP_BEHIND: Final = (
     r"(?:(?<=by\ )|(?<=in\ )|(?<=of\ )|(?<=until\ )|(?<=before\ )|(?<=till\ )|(?<=through\ )"
     r"|(?<=during\ )|(?<=-))"
 )
-_NUMWORD = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
-_CORE = rf"""
+_NUMWORD: Final = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
+_CORE: Final = rf"""
     (?P<iso>\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}})(?![\d/.-])
   | (?P<numeric>\d{{1,2}}[/.]\d{{1,2}}[/.](?:\d{{4}}|\d{{2}}))(?![\d/.])
   | (?P<yearmonth>{_YEAR}-(?:0[1-9]|1[0-2]))(?![\d-])
@@ -74,7 +75,7 @@ _CORE = rf"""
   | (?P<dayn>(?<=by\ )(?P<ordu>day|week|month)\s+(?P<ordn>\d+)\b)
   | (?P<fromnow>(?P<fn>\d+)\s+(?P<fu>day|week|month)s?\s+from\s+now\b)
 """
-_DEADLINE_RE = LazyPattern(
+_DEADLINE_RE: Final = LazyPattern(
     r"(?<![\w-])"
     r"(?:(?P<lead>no\s+later\s+than|ahead\s+of|as\s+of|by|before|until|till|through|thru|in|during|for|at|on"
     r"|over|due)"
@@ -84,43 +85,43 @@ _DEADLINE_RE = LazyPattern(
     re.IGNORECASE | re.VERBOSE,
 )
 # Words that can hold a deadline: the deadline pattern is tried only around them.
-DATE_WORDS = words(
+DATE_WORDS: Final = words(
     """january february march april may june july august september october november december jan feb mar apr
     jun jul aug sep sept oct nov dec q1 q2 q3 q4 h1 h2 eoq eoy eom quarter quarters year years month months
     half quarter-end year-end day week"""
 )
 # Words a deadline phrase can start with ("by the end of", "within the next", "this").
-DEADLINE_STARTS = words(
+DEADLINE_STARTS: Final = words(
     """by before until till through thru in during for at on over due no ahead as within inside the end close
     start beginning middle mid this next current coming first second third fourth 1st 2nd 3rd 4th"""
 )
 # Without "by"/"in"/"end of", a quarter or fiscal year followed by a noun names that noun.
-_NAMING_KINDS = frozenset(("quarter", "yearquarter", "ordinal", "fiscal", "year", "eo"))
-_WORD_AFTER = LazyPattern(r"\s+([A-Za-z][\w-]*)")
-_FREE_AFTER = words("and or with while at in on for through across to vs")
-_BY_LEADS = words("by before until till through thru due") | {"no later than", "ahead of"}
+_NAMING_KINDS: Final = frozenset(("quarter", "yearquarter", "ordinal", "fiscal", "year", "eo"))
+_WORD_AFTER: Final = LazyPattern(r"\s+([A-Za-z][\w-]*)")
+_FREE_AFTER: Final = words("and or with while at in on for through across to vs")
+_BY_LEADS: Final = words("by before until till through thru due") | {"no later than", "ahead of"}
 
-_ISO = LazyPattern(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_NUMERIC = LazyPattern(r"(\d{1,2})([/.])(\d{1,2})[/.](\d{4}|\d{2})")
-_YEAR_MONTH = LazyPattern(r"(\d{4})-(\d{2})")
-_DAY_MONTH = LazyPattern(
+_ISO: Final = LazyPattern(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_NUMERIC: Final = LazyPattern(r"(\d{1,2})([/.])(\d{1,2})[/.](\d{4}|\d{2})")
+_YEAR_MONTH: Final = LazyPattern(r"(\d{4})-(\d{2})")
+_DAY_MONTH: Final = LazyPattern(
     rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?:,?\s+({_YEAR}))?", re.IGNORECASE
 )
-_MONTH_DAY = LazyPattern(rf"({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+({_YEAR}))?", re.IGNORECASE)
-_MONTH_YEAR = LazyPattern(rf"({_MONTH})(?:\s+({_YEAR}|['’]\d{{2}}))?", re.IGNORECASE)
-_QUARTER = LazyPattern(
+_MONTH_DAY: Final = LazyPattern(rf"({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+({_YEAR}))?", re.IGNORECASE)
+_MONTH_YEAR: Final = LazyPattern(rf"({_MONTH})(?:\s+({_YEAR}|['’]\d{{2}}))?", re.IGNORECASE)
+_QUARTER: Final = LazyPattern(
     r"(?:FY\s?['’]?(\d{2,4})\s*[-/ ]?\s*)?([QH])([1-4])(?:\s*[-/ ]?\s*(?:FY\s?)?['’]?(\d{4}|\d{2}))?",
     re.IGNORECASE,
 )
-_YEAR_QUARTER = LazyPattern(r"(\d{4})\s*[-/ ]?\s*([QH])([1-4])", re.IGNORECASE)
-_ORDINAL_PART = LazyPattern(
+_YEAR_QUARTER: Final = LazyPattern(r"(\d{4})\s*[-/ ]?\s*([QH])([1-4])", re.IGNORECASE)
+_ORDINAL_PART: Final = LazyPattern(
     rf"(\w+)\s+(?:fiscal\s+)?(quarter|half)(?:\s+of\s+(?:the\s+year|({_YEAR})))?", re.IGNORECASE
 )
-_RELATIVE_PART = LazyPattern(
+_RELATIVE_PART: Final = LazyPattern(
     r"(?:the\s+)?(?:(this|next|current|coming|the)\s+)?(?:fiscal\s+|calendar\s+)?(quarter|year|month)",
     re.IGNORECASE,
 )
-_FISCAL = LazyPattern(r"(FY|CY)\s?['’]?(\d{4}|\d{2})", re.IGNORECASE)
+_FISCAL: Final = LazyPattern(r"(FY|CY)\s?['’]?(\d{4}|\d{2})", re.IGNORECASE)
 
 
 def deadline_at(text: str, pos: int, period: Period | None) -> tuple[int, str] | None:
@@ -139,7 +140,7 @@ def deadline_at(text: str, pos: int, period: Period | None) -> tuple[int, str] |
 # A deadline that starts at the digits of a duration ("7 days") is one of the pattern's look-behind readings
 # ("in 7 days", "by 2027days") or "7 days from now": without a preposition right before the digits or a "from"
 # after them, the pattern cannot match there (so it need not even be compiled to find that out).
-_BEHIND_DURATION = ("within ", "in ", "during ", "by ", "of ", "until ", "before ", "till ", "through ", "-")
+_BEHIND_DURATION: Final = ("within ", "in ", "during ", "by ", "of ", "until ", "before ", "till ", "through ", "-")
 
 
 def duration_may_start_deadline(text: str, pos: int) -> bool:
@@ -285,7 +286,7 @@ def _read_year(core: str, at: At) -> str | None:
     return year_end(int(core), at)
 
 
-_READERS = {
+_READERS: Final = {
     "iso": _read_iso, "numeric": _read_numeric, "yearmonth": _read_year_month, "daymonth": _read_day_month,
     "monthday": _read_month_day, "month": _read_month, "quarter": _read_quarter,
     "yearquarter": _read_year_quarter, "ordinal": _read_ordinal, "relative": _read_relative, "eo": _read_eo,

@@ -5,6 +5,8 @@ Entries are lower-case base forms; inflected forms ("reduces", "reduced", "reduc
 
 from __future__ import annotations
 
+from typing import Final
+
 
 def words(text: str) -> frozenset[str]:
     """The whitespace-separated words of ``text``."""
@@ -12,15 +14,15 @@ def words(text: str) -> frozenset[str]:
 
 
 # Verb classes
-INC = "increase"
-DEC = "decrease"
-KEEP = "maintain"
-DONE = "achieve"
-REACH = "reach"  # reach/hit/achieve a number: increase unless the numbers or a comparator say otherwise
-MOVE = "move"  # improve/optimise: the direction comes from the numbers or from the metric
-ACT = "act"  # other leading verbs: they end the metric phrase but decide nothing
+INC: Final = "increase"
+DEC: Final = "decrease"
+KEEP: Final = "maintain"
+DONE: Final = "achieve"
+REACH: Final = "reach"  # reach/hit/achieve a number: increase unless the numbers or a comparator say otherwise
+MOVE: Final = "move"  # improve/optimise: the direction comes from the numbers or from the metric
+ACT: Final = "act"  # other leading verbs: they end the metric phrase but decide nothing
 
-_GROUPS = {
+_GROUPS: Final = {
     INC: """increase grow raise boost expand lift double triple quadruple generate win acquire add gain
             attract drive scale earn book secure land sign close convert onboard activate exceed surpass
             outperform maximize maximise multiply widen broaden enlarge accelerate sell collect deepen""",
@@ -37,14 +39,14 @@ _GROUPS = {
     ACT: """resolve respond answer handle process automate serve enable ensure make provide help engage save
             recover capture""",
 }
-_IRREGULAR = {
+_IRREGULAR: Final = {
     "grew": "grow", "grown": "grow", "won": "win", "kept": "keep", "held": "hold", "built": "build",
     "wrote": "write", "written": "write", "ran": "run", "got": "get", "gotten": "get", "brought": "bring",
     "sold": "sell", "made": "make", "met": "meet",
 }
-_DOUBLE_FINAL = words("ship cut drop win plan hit get set run slash trim stop admit submit commit")
+_DOUBLE_FINAL: Final = words("ship cut drop win plan hit get set run slash trim stop admit submit commit")
 # Two-word verbs: the verb with its particle, and the class of the pair.
-PHRASAL = {
+PHRASAL: Final = {
     ("bring", "down"): DEC, ("cut", "down"): DEC, ("drive", "down"): DEC, ("push", "down"): DEC,
     ("get", "down"): DEC, ("keep", "down"): KEEP, ("bring", "up"): INC, ("scale", "up"): INC,
     ("ramp", "up"): INC, ("step", "up"): INC, ("push", "up"): INC, ("drive", "up"): INC,
@@ -52,8 +54,8 @@ PHRASAL = {
     ("set", "up"): DONE, ("kick", "off"): DONE, ("sign", "up"): INC, ("hold", "steady"): KEEP,
 }
 # Verbs whose particle may follow the object: "Bring DSO down to 35 days".
-SPLIT_PHRASAL = frozenset(base for base, particle in PHRASAL if particle in ("down", "up"))
-_HOLD_KEEPS = words("at above below steady under over flat constant on")
+SPLIT_PHRASAL: Final = frozenset(base for base, particle in PHRASAL if particle in ("down", "up"))
+_HOLD_KEEPS: Final = words("at above below steady under over flat constant on")
 
 
 def _forms(base: str) -> set[str]:
@@ -108,16 +110,16 @@ def verb_class(word: str, following: str | None) -> str | None:
 
 
 # Gerunds that start noun phrases ("Onboarding time") rather than commands.
-NOUN_GERUNDS = words(
+NOUN_GERUNDS: Final = words(
     "onboarding closing landing booking signing shipping hiring training building processing recruiting"
 )
 # Nouns that make a verb before them part of a noun phrase: "Release frequency", "Build time".
-METRIC_HEADS = words(
+METRIC_HEADS: Final = words(
     """frequency rate time times cadence coverage velocity volume success quality cycle throughput count score
     accuracy duration speed reliability pipeline"""
 )
 # Words a key result may start with before its verb ("We will increase", "Successfully launch").
-LEAD_FILLER = words(
+LEAD_FILLER: Final = words(
     """we will to our the team teams shall must should successfully fully measurably significantly
     consistently continuously continue further also and then i my"""
 )
@@ -145,30 +147,30 @@ SUFFIX_COMPARATORS: dict[tuple[str, str], str] = {
 }
 
 # A number after these words is a baseline: "currently 31", "up from 28%", "(baseline: 4.1)".
-BASELINE_BEFORE = words("from currently current baseline today vs vs. versus was now starting existing")
+BASELINE_BEFORE: Final = words("from currently current baseline today vs vs. versus was now starting existing")
 # ... or before these: "31 today", "28% currently".
-BASELINE_AFTER = words("today currently baseline now presently")
+BASELINE_AFTER: Final = words("today currently baseline now presently")
 # A number after these is a change, not a level: "by 40%", "up 20%", "down 15%".
-CHANGE_BEFORE = words("by up down")
+CHANGE_BEFORE: Final = words("by up down")
 # ... or before these: "a 20% reduction", "30% growth", "2x more", "15% YoY".
-CHANGE_AFTER = words(
+CHANGE_AFTER: Final = words(
     """increase increases growth uplift improvement improvements reduction reductions decrease decline drop
     cut gain gains more fewer less higher lower faster boost jump rise yoy qoq mom wow year-over-year
     year-on-year quarter-over-quarter month-over-month"""
 )
-CHANGE_AFTER_DIRECTION = dict.fromkeys(
+CHANGE_AFTER_DIRECTION: Final = dict.fromkeys(
     words("reduction reductions decrease decline drop cut fewer less lower faster"), DEC
 )
 
 # Multipliers written as words: "double", "halve", "cut in half".
-RELATIVE_WORDS = {
+RELATIVE_WORDS: Final = {
     "double": 2.0, "doubling": 2.0, "doubled": 2.0, "doubles": 2.0, "triple": 3.0, "tripling": 3.0,
     "tripled": 3.0, "quadruple": 4.0, "quadrupling": 4.0, "halve": 0.5, "halving": 0.5, "halved": 0.5,
     "halves": 0.5, "twofold": 2.0, "two-fold": 2.0, "threefold": 3.0, "three-fold": 3.0, "tenfold": 10.0,
 }
 
 # Metrics where lower is better: a neutral verb ("improve", "optimise") then means decrease.
-LOWER_IS_BETTER = words(
+LOWER_IS_BETTER: Final = words(
     """latency latencies time times duration churn cost costs spend spending expense expenses error errors
     defect defects bug bugs incident incidents outage outages downtime attrition turnover cac mttr mttd
     lead-time delay delays wait waiting complaint complaints escalation escalations refund refunds return
@@ -178,20 +180,20 @@ LOWER_IS_BETTER = words(
 )
 
 # Words trimmed from the edges of a metric phrase.
-EDGE_WORDS = words(
+EDGE_WORDS: Final = words(
     """the a an our their its my your this that these those all of in for to at by on with from and or per as
     into than is are be been being will current overall up down it them things stuff better worse faster
     easier more within"""
 )
 # Phrases that name a count rather than the thing counted: "the number of P1 incidents" -> "P1 incidents".
-COUNT_HEADS = (("number", "of"), ("amount", "of"), ("count", "of"), ("total", "number", "of"), ("#", "of"))
+COUNT_HEADS: Final = (("number", "of"), ("amount", "of"), ("count", "of"), ("total", "number", "of"), ("#", "of"))
 # Words that end a metric phrase.
-METRIC_STOPS = words(
+METRIC_STOPS: Final = words(
     """from while whilst without across among via through during before after until when so that which because
     including excluding vs versus compared whereas ensuring between"""
 )
 # Noun pairs joined by "and" that name one thing.
-NOUN_PAIRS = frozenset(
+NOUN_PAIRS: Final = frozenset(
     {("sales", "marketing"), ("research", "development"), ("trust", "safety"), ("health", "safety"),
      ("diversity", "inclusion"), ("learning", "development"), ("mergers", "acquisitions"), ("profit", "loss"),
      ("terms", "conditions"), ("product", "engineering"), ("design", "engineering"),

@@ -9,23 +9,25 @@ and a guardrail ("while keeping churn below 3%") is read but not counted.
 
 from __future__ import annotations
 
+from typing import Final
+
 from assistant.krtext import lexicon as lx
 from assistant.krtext.clauses import Clause, analyse
 from assistant.krtext.model import DATE, HOLE, NUM, SYM, UNKNOWN, WORD, Token
 
-_VALUED = (NUM, HOLE, UNKNOWN)
-_MAX_WORDS = 8
-_PREPOSITIONS = lx.words("in for on at across per within with to by from into")
-_GUARDS = frozenset(("while", "whilst", "without", "ensuring", "but"))
-_RANKS = frozenset(("top", "bottom", "largest", "biggest", "first", "last"))
-_MONEY = frozenset(("USD", "EUR", "GBP", "CHF", "JPY", "INR", "AUD", "CAD"))
-_DIRECTED = (lx.INC, lx.DEC, lx.KEEP, lx.MOVE, lx.REACH)
-_DIRECTED_OR_DONE = (*_DIRECTED, lx.DONE)
-_SHARED_VERBS = (lx.INC, lx.DEC, lx.KEEP, lx.MOVE)
-_HEAD_WORDS = frozenset(h[0] for h in lx.COUNT_HEADS)
-_STOPS = lx.METRIC_STOPS | frozenset(lx.RELATIVE_WORDS)
-_BEFORE_VALUE = lx.words("to by at of than")  # "to 500", "by 40%", "by Q2": the word ends the phrase
-_VALUED_OR_DATE = (NUM, HOLE, UNKNOWN, DATE)
+_VALUED: Final = (NUM, HOLE, UNKNOWN)
+_MAX_WORDS: Final = 8
+_PREPOSITIONS: Final = lx.words("in for on at across per within with to by from into")
+_GUARDS: Final = frozenset(("while", "whilst", "without", "ensuring", "but"))
+_RANKS: Final = frozenset(("top", "bottom", "largest", "biggest", "first", "last"))
+_MONEY: Final = frozenset(("USD", "EUR", "GBP", "CHF", "JPY", "INR", "AUD", "CAD"))
+_DIRECTED: Final = (lx.INC, lx.DEC, lx.KEEP, lx.MOVE, lx.REACH)
+_DIRECTED_OR_DONE: Final = (*_DIRECTED, lx.DONE)
+_SHARED_VERBS: Final = (lx.INC, lx.DEC, lx.KEEP, lx.MOVE)
+_HEAD_WORDS: Final = frozenset(h[0] for h in lx.COUNT_HEADS)
+_STOPS: Final = lx.METRIC_STOPS | frozenset(lx.RELATIVE_WORDS)
+_BEFORE_VALUE: Final = lx.words("to by at of than")  # "to 500", "by 40%", "by Q2": the word ends the phrase
+_VALUED_OR_DATE: Final = (NUM, HOLE, UNKNOWN, DATE)
 
 
 class Part:

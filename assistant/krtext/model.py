@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import Final
 
 from assistant.okr import Direction, NumberRole
 
 
-@dataclass(frozen=True, slots=True)
 class NumberMention:
     """A quantity written in a text.
 
@@ -15,17 +14,39 @@ class NumberMention:
     ``start``/``end`` are its offsets in the text; ``value`` is normalised ("10k" -> 10000.0,
     "$2M" -> 2000000.0, "1,200" -> 1200.0, "4.5/5" -> 4.5). Dates, years, quarters, deadline durations and
     list ordinals are never mentions.
+
+    A value: equal to another with the same fields, hashable, and not to be changed. Written out rather than a
+    frozen dataclass, whose generated methods stay interpreted in the compiled build (``assistant.native``).
     """
 
-    value: float
-    raw: str
-    start: int
-    end: int
-    role: NumberRole = NumberRole.OTHER
-    unit: str | None = None
+    __slots__ = ("end", "raw", "role", "start", "unit", "value")
+
+    def __init__(self, value: float, raw: str, start: int, end: int, role: NumberRole = NumberRole.OTHER,
+                 unit: str | None = None) -> None:
+        self.value = value
+        self.raw = raw
+        self.start = start
+        self.end = end
+        self.role = role
+        self.unit = unit
+
+    def _fields(self) -> tuple[float, str, int, int, NumberRole, str | None]:
+        return self.value, self.raw, self.start, self.end, self.role, self.unit
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, NumberMention)
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (f"NumberMention(value={self.value!r}, raw={self.raw!r}, start={self.start!r}, end={self.end!r}, "
+                f"role={self.role!r}, unit={self.unit!r})")
 
 
-@dataclass(slots=True)
 class KRFacts:
     """What one key result's text says.
 
@@ -35,30 +56,53 @@ class KRFacts:
     (30.0 "%", 2.0 "x"; halve is 0.5 "x"). ``comparator`` applies to the target (``"<"``, ``"<="``, ``">"``,
     ``">="``, ``"="``). ``due`` is an ISO date when it can be resolved, else a period label ("2027-Q2",
     "end of Q2", "90 days"). ``metric_count`` is how many distinct metrics the text targets; the other
-    fields describe the first of them.
+    fields describe the first of them. Equal to another with the same fields, and not hashable (it can change).
     """
 
-    metric: str | None = None
-    direction: Direction | None = None
-    baseline: float | None = None
-    target: float | None = None
-    unit: str | None = None
-    due: str | None = None
-    numbers: list[NumberMention] = field(default_factory=list)
-    placeholder: bool = False
-    relative: bool = False
-    comparator: str | None = None
-    metric_count: int = 0
+    __slots__ = ("baseline", "comparator", "direction", "due", "metric", "metric_count", "numbers", "placeholder",
+                 "relative", "target", "unit")
+
+    def __init__(self, metric: str | None = None, direction: Direction | None = None, baseline: float | None = None,
+                 target: float | None = None, unit: str | None = None, due: str | None = None,
+                 numbers: list[NumberMention] | None = None, placeholder: bool = False, relative: bool = False,
+                 comparator: str | None = None, metric_count: int = 0) -> None:
+        self.metric = metric
+        self.direction = direction
+        self.baseline = baseline
+        self.target = target
+        self.unit = unit
+        self.due = due
+        self.numbers: list[NumberMention] = [] if numbers is None else numbers
+        self.placeholder = placeholder
+        self.relative = relative
+        self.comparator = comparator
+        self.metric_count = metric_count
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.metric, self.direction, self.baseline, self.target, self.unit, self.due, self.numbers,
+                self.placeholder, self.relative, self.comparator, self.metric_count)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, KRFacts)
+        return self._fields() == other._fields()
+
+    def __repr__(self) -> str:
+        return (f"KRFacts(metric={self.metric!r}, direction={self.direction!r}, baseline={self.baseline!r}, "
+                f"target={self.target!r}, unit={self.unit!r}, due={self.due!r}, numbers={self.numbers!r}, "
+                f"placeholder={self.placeholder!r}, relative={self.relative!r}, comparator={self.comparator!r}, "
+                f"metric_count={self.metric_count!r})")
 
 
 # Token kinds
-NUM = "n"  # a quantity
-HOLE = "p"  # a placeholder: X%, TBD, [target]
-UNKNOWN = "u"  # "a baseline to be established": a value the text says is not known yet
-WORD = "w"
-SYM = "s"
-DATE = "d"
-YEAR = "year?"  # provisional unit of a bare 19xx/20xx until its neighbours decide
+NUM: Final = "n"  # a quantity
+HOLE: Final = "p"  # a placeholder: X%, TBD, [target]
+UNKNOWN: Final = "u"  # "a baseline to be established": a value the text says is not known yet
+WORD: Final = "w"
+SYM: Final = "s"
+DATE: Final = "d"
+YEAR: Final = "year?"  # provisional unit of a bare 19xx/20xx until its neighbours decide
 
 
 class Token:

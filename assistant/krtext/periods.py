@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from assistant.krtext.patterns import LazyPattern
 
-MONTH_NAMES = (
+MONTH_NAMES: Final = (
     "", "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
-_PERIOD = LazyPattern(
+_PERIOD: Final = LazyPattern(
     r"^\s*(?:FY\s?)?['’]?(?P<y>\d{4}|\d{2})"
     r"\s*(?:[-/ ]?\s*(?:(?P<k>[QH])(?P<n>[1-4])|(?P<m>0?[1-9]|1[0-2])(?!\d)))?\s*$"
     r"|^\s*(?P<k2>[QH])(?P<n2>[1-4])\s*[-/ ]?\s*(?:FY\s?)?['’]?(?P<y2>\d{4}|\d{2})\s*$",

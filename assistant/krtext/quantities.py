@@ -9,38 +9,39 @@ unit ("2FA", "3rd", "4xx"), a "-star" style suffix and "24/7" are names, not qua
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from assistant.krtext.model import NUM, SYM, WORD, YEAR, Token
 from assistant.krtext.patterns import LazyPattern
 
-NUMBER_WORDS = {
+NUMBER_WORDS: Final = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
 }
-CURRENCY_SIGNS = frozenset("$€£¥₹")
-_DIGIT_WORDS = {w: v for w, v in NUMBER_WORDS.items() if 0 < v < 10}
-_ONE_PRONOUN = frozenset(("no", "any", "every", "each", "the", "this", "that", "which", "someone", "anyone"))
-_PERCENT_AFTER = LazyPattern(r"\s?%|\s(?i:percent|per\s?cent)\b")
-_SCALE_WORD_AFTER = LazyPattern(r"(?i:\s+(hundred|thousand|million|billion))+\b")
-_SCALE_WORD_VALUES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9}
-_NAME_JOINERS = frozenset("_.#/$€£¥,")
-_SCALES = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9, "bln": 1e9,
+CURRENCY_SIGNS: Final = frozenset("$€£¥₹")
+_DIGIT_WORDS: Final = {w: v for w, v in NUMBER_WORDS.items() if 0 < v < 10}
+_ONE_PRONOUN: Final = frozenset(("no", "any", "every", "each", "the", "this", "that", "which", "someone", "anyone"))
+_PERCENT_AFTER: Final = LazyPattern(r"\s?%|\s(?i:percent|per\s?cent)\b")
+_SCALE_WORD_AFTER: Final = LazyPattern(r"(?i:\s+(hundred|thousand|million|billion))+\b")
+_SCALE_WORD_VALUES: Final = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+_NAME_JOINERS: Final = frozenset("_.#/$€£¥,")
+_SCALES: Final = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9, "bln": 1e9,
            "thousand": 1e3, "million": 1e6, "billion": 1e9}
-_CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD", "aud": "AUD", "c$": "CAD",
+_CURRENCIES: Final = {"$": "USD", "us$": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD", "aud": "AUD", "c$": "CAD",
                "ca$": "CAD", "cad": "CAD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP", "¥": "JPY",
                "jpy": "JPY", "₹": "INR", "inr": "INR", "chf": "CHF"}
-_NUMBER_RE = re.compile(
+_NUMBER_RE: Final = re.compile(
     r"(?P<cur>[$€£¥₹])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?![.,]\d)"
     r"(?:(?P<scale>[kKmMbB]|bn|BN|mn|MM)(?![\w]))?(?P<plus>\+(?![\w]))?"
 )
 # What follows a number: a unit word (spaced or attached), "%", a "-hour" style suffix or a "/5" rating scale.
-_AFTER_RE = re.compile(r"(\s?)([A-Za-z][A-Za-z0-9]*|%|×)|-([A-Za-z]+)|\s?/\s?(\d+)(?![.,]\d)")
+_AFTER_RE: Final = re.compile(r"(\s?)([A-Za-z][A-Za-z0-9]*|%|×)|-([A-Za-z]+)|\s?/\s?(\d+)(?![.,]\d)")
 # The characters ``_AFTER_RE`` can start with, whitespace aside: nothing else needs the pattern tried.
-_AFTER_STARTS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz%×-/")
-_PAIR_RE = LazyPattern(r"\s+(cent|points?|days?|of\s+(?:5|10|100))\b", re.IGNORECASE)
-_UNITS = {
+_AFTER_STARTS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz%×-/")
+_PAIR_RE: Final = LazyPattern(r"\s+(cent|points?|days?|of\s+(?:5|10|100))\b", re.IGNORECASE)
+_UNITS: Final = {
     "%": "%", "percent": "%", "pct": "%", "pp": "pp", "ppt": "pp", "ppts": "pp", "bps": "bps",
     "point": "points", "points": "points", "pts": "points",
     "ms": "ms", "msec": "ms", "msecs": "ms", "millisecond": "ms", "milliseconds": "ms",
@@ -55,20 +56,20 @@ _UNITS = {
     "star": "stars", "stars": "stars",
 }
 # Units of one kind that convert by a constant factor: times in seconds, sizes in bytes.
-_FACTORS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0, "days": 86400.0, "weeks": 604800.0,
+_FACTORS: Final = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0, "days": 86400.0, "weeks": 604800.0,
             "MB": 1e6, "GB": 1e9, "TB": 1e12, "PB": 1e15}
-_KINDS = {"ms": "time", "s": "time", "min": "time", "h": "time", "days": "time", "weeks": "time",
+_KINDS: Final = {"ms": "time", "s": "time", "min": "time", "h": "time", "days": "time", "weeks": "time",
           "MB": "size", "GB": "size", "TB": "size", "PB": "size"}
-_ATTACHED_ONLY = frozenset(("s", "h", "d", "x"))  # "5s", "24h", "30d", "2x"; "5 s" is not read as a unit
-_PAIR_UNITS = {"per": "%", "percentage": "pp", "basis": "bps", "business": "days", "working": "days",
+_ATTACHED_ONLY: Final = frozenset(("s", "h", "d", "x"))  # "5s", "24h", "30d", "2x"; "5 s" is not read as a unit
+_PAIR_UNITS: Final = {"per": "%", "percentage": "pp", "basis": "bps", "business": "days", "working": "days",
                "calendar": "days", "out": "/"}
-_HYPHEN_UNITS = {"hour": "h", "hours": "h", "day": "days", "days": "days", "minute": "min", "minutes": "min",
+_HYPHEN_UNITS: Final = {"hour": "h", "hours": "h", "day": "days", "days": "days", "minute": "min", "minutes": "min",
                  "second": "s", "seconds": "s", "week": "weeks", "month": "months", "year": "years",
                  "fold": "x"}
-_SCALE_WORDS = frozenset(("thousand", "million", "billion", "mln", "bln"))
-_RATING_SCALES = frozenset(("5", "7", "10", "100"))
-_RATES_AFTER_TIMES = (" per", " a w", " a m", " a y", " eac")
-_DOLLAR_PREFIXES = ("us", "a", "au", "c", "ca")  # "US$", "A$", "AU$", "C$", "CA$"
+_SCALE_WORDS: Final = frozenset(("thousand", "million", "billion", "mln", "bln"))
+_RATING_SCALES: Final = frozenset(("5", "7", "10", "100"))
+_RATES_AFTER_TIMES: Final = (" per", " a w", " a m", " a y", " eac")
+_DOLLAR_PREFIXES: Final = ("us", "a", "au", "c", "ca")  # "US$", "A$", "AU$", "C$", "CA$"
 
 
 def read_number(text: str, start: int, tokens: list[Token], *, after_name: bool = False) -> int:

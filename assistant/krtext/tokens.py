@@ -11,6 +11,7 @@ as quantities. Numbers that are parts of names become words: "p95", "KR1", "SOC 
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from assistant.krtext.dates import (
     DATE_WORDS,
@@ -29,7 +30,7 @@ from assistant.krtext.quantities import CURRENCY_SIGNS, NUMBER_WORDS, read_numbe
 # brackets, and symbols. The outer group makes ``findall`` return ``(piece, date)`` pairs: one C-level pass
 # instead of a match object per piece. No piece starts with whitespace or "_": the leading run skips them inside
 # a match instead of trying every alternative at each of them.
-_SPLIT_RE = re.compile(
+_SPLIT_RE: Final = re.compile(
     r"""[\s_]*(
     [^\W\d_][^\W_]*(?:['’][^\W\d_]+)?(?:[-&][^\W_]+)*
   | (?P<date>(?:19|20)\d\d(?:[-/.]\d{1,2}[-/.]\d{1,2}|\ ?-?\ ?[QH][1-4]\b|-(?:0[1-9]|1[0-2]))(?![\d/-])
@@ -40,42 +41,42 @@ _SPLIT_RE = re.compile(
     )""",
     re.VERBOSE,
 )
-_LABEL_RE = LazyPattern(
+_LABEL_RE: Final = LazyPattern(
     r"^\s*(?:[-*•+]\s+)?(?:(?:KR|OKR|Key\s+Result|Goal)\s*#?\d+(?:\.\d+)*\s*[:.)\-–]?\s*"
     r"|(?:KR|Key\s+Result)\s*[:\-–]\s*|\(?\d{1,2}(?:\.\d+)*[.)]\s+|[a-h][.)]\s+)?",
     re.IGNORECASE,
 )
-_LABEL_FIRST = frozenset("0123456789-*•+(kKgG \t")
-_NAME_RUN = LazyPattern(r"[\w.\-/]*")
+_LABEL_FIRST: Final = frozenset("0123456789-*•+(kKgG \t")
+_NAME_RUN: Final = LazyPattern(r"[\w.\-/]*")
 # Placeholders written as words: X, XX, N, Y, Xk, XM, TBD (upper case, except x and tbd)
-_HOLE_WORDS = frozenset(
+_HOLE_WORDS: Final = frozenset(
     [hole + scale for hole in ("x", "xx", "xxx", "n", "nn", "y", "yy") for scale in ("", "k", "m", "b")]
     + ["tbd", "tbc", "tba"]
 )
-_RELATIVE = frozenset(RELATIVE_WORDS) | {"half"}
+_RELATIVE: Final = frozenset(RELATIVE_WORDS) | {"half"}
 # Words that need a second look; every other word is taken as it is.
-_SPECIAL_WORDS = frozenset(NUMBER_WORDS) | _HOLE_WORDS | DATE_WORDS | _RELATIVE | {"baseline", "fy", "cy"}
+_SPECIAL_WORDS: Final = frozenset(NUMBER_WORDS) | _HOLE_WORDS | DATE_WORDS | _RELATIVE | {"baseline", "fy", "cy"}
 # Words and signs that may join two clauses of one key result (see ``metric``).
-_JOIN_WORDS = frozenset(("and", "plus", "&", "as", ";", ",", "while", "whilst", "without", "ensuring", "but"))
-_UNKNOWN_WORDS = frozenset(("established", "set", "defined", "measured", "determined", "confirmed", "tbd"))
-_DURATION_UNITS = frozenset(("days", "weeks", "months", "years"))
-_NOT_DEADLINE_BEFORE = frozenset(("per", "each", "every", "/", "last", "previous", "prior"))
+_JOIN_WORDS: Final = frozenset(("and", "plus", "&", "as", ";", ",", "while", "whilst", "without", "ensuring", "but"))
+_UNKNOWN_WORDS: Final = frozenset(("established", "set", "defined", "measured", "determined", "confirmed", "tbd"))
+_DURATION_UNITS: Final = frozenset(("days", "weeks", "months", "years"))
+_NOT_DEADLINE_BEFORE: Final = frozenset(("per", "each", "every", "/", "last", "previous", "prior"))
 # A number right after one of these words is part of a name: "Tier 1", "SOC 2", "ISO 27001", "Sprint 5".
-_NAME_WORDS = words(
+_NAME_WORDS: Final = words(
     """tier phase level version release sprint step stage wave round series gen generation chapter section
     part article item no number iso soc wcag pci rfc cve python java node ipv http kr okr objective grade
     class type pillar track milestone quarter week day month page figure table appendix slide sev severity p
     priority cohort batch module lesson unit room floor building route"""
 )
 # A bare 19xx/20xx followed by one of these words is a year, not a count ("2026 revenue", "2026 levels").
-_YEAR_NOUNS = words(
+_YEAR_NOUNS: Final = words(
     """revenue revenues budget budgets plan plans roadmap goal goals target targets cohort cohorts level
     levels baseline baselines figure figures number numbers result results actual actuals sales performance
     survey surveys report reports average averages value values rate rates okrs okr strategy season edition
     census benchmark benchmarks and or with while at in on for through across vs versus"""
 )
-_YEAR_BEFORE = words("since until till before after during through vs versus than fy cy")
-_NOT_PLURAL = words("was is has as this its plus us thus")
+_YEAR_BEFORE: Final = words("since until till before after during through vs versus than fy cy")
+_NOT_PLURAL: Final = words("was is has as this its plus us thus")
 
 
 class Scan:

@@ -13,16 +13,16 @@ from values its rules made themselves.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Final, TypeVar
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 M = TypeVar("M", bound=BaseModel)
 
-_setattr = object.__setattr__
+_setattr: Final = object.__setattr__
 # per model: (field name, default, default factory or None), in field order
-_DEFAULTS: dict[type[BaseModel], list[tuple[str, object, object]]] = {}
+_DEFAULTS: Final[dict[type[BaseModel], list[tuple[str, object, object]]]] = {}
 
 
 def checked(cls: type[M], **values: object) -> M:

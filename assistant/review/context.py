@@ -7,7 +7,7 @@ A key result's structured fields win over what the parser reads from its text (t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from assistant.krparse import KRFacts, shared_facts
 from assistant.okr import KeyResult, NumberRole, Objective, OKRSet, Parent
@@ -71,7 +71,7 @@ class KRContext:
         self.phrases: tuple[str | None, str | None] | None = None
 
 
-_BASELINE = NumberRole.BASELINE
+_BASELINE: Final = NumberRole.BASELINE
 
 
 class ObjectiveContext:

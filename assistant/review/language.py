@@ -16,26 +16,26 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple, Protocol
+from typing import Final, NamedTuple, Protocol
 
 from assistant.krtext.patterns import LazyPattern
 from assistant.okr import Direction, NumberRole
 from assistant.review import lexicon as lx
 
 # Words that end the object slot of the lead verb.
-_SLOT_STOPS = lx.words("""
+_SLOT_STOPS: Final = lx.words("""
     to from by with for in within across among at on per reaching that which who so while and resulting achieving
     generating driving until before through via over under above below beyond than during after since into using
     """)
-_MONEY_UNITS = lx.words("$ € £ ¥ usd eur gbp dollars euros pounds k$ m$")
-_TIME_UNITS = lx.words("ms millisecond milliseconds s sec secs second seconds min mins minute minutes h hr hrs hour hours d day days "
+_MONEY_UNITS: Final = lx.words("$ € £ ¥ usd eur gbp dollars euros pounds k$ m$")
+_TIME_UNITS: Final = lx.words("ms millisecond milliseconds s sec secs second seconds min mins minute minutes h hr hrs hour hours d day days "
     "week weeks wk month months year years")
-_RATING_UNITS = lx.words("pts point points stars star rating score x nps")
-_COMPOUND_HEADS = lx.METRIC_NOUNS | lx.words("volume duration success quality completion frequency coverage")
-_RELATIVE_WORDS = lx.words("double triple quadruple halve doubling tripling halving")
-_JOINTS = (" and ", "&", ";", " plus ", " as well as ", " while ", ", ")
-_BETWEEN_RE = LazyPattern(r"\bbetween\s+\S+\s+and\s+", re.IGNORECASE)
-_SPLIT_RE = LazyPattern(
+_RATING_UNITS: Final = lx.words("pts point points stars star rating score x nps")
+_COMPOUND_HEADS: Final = lx.METRIC_NOUNS | lx.words("volume duration success quality completion frequency coverage")
+_RELATIVE_WORDS: Final = lx.words("double triple quadruple halve doubling tripling halving")
+_JOINTS: Final = (" and ", "&", ";", " plus ", " as well as ", " while ", ", ")
+_BETWEEN_RE: Final = LazyPattern(r"\bbetween\s+\S+\s+and\s+", re.IGNORECASE)
+_SPLIT_RE: Final = LazyPattern(
     r"\s+(?:and|&|plus|as well as|and also)\s+|\s*;\s*"
     r"|,?\s+while\s+(?=(?:reduc|increas|grow|improv|cut|rais|lower|doubl|halv|decreas|boost))",
     re.IGNORECASE,
@@ -156,7 +156,7 @@ class Reading:
 
 
 _INCREASE, _DECREASE = Direction.INCREASE, Direction.DECREASE
-_TOKEN_RE = re.compile(r"[a-z][a-z0-9'&]*(?:-[a-z0-9]+)*|[$€£]?\d[\d,.]*[%kmb]?")
+_TOKEN_RE: Final = re.compile(r"[a-z][a-z0-9'&]*(?:-[a-z0-9]+)*|[$€£]?\d[\d,.]*[%kmb]?")
 
 
 def _starts(lower: str, words: list[str]) -> list[int]:
@@ -174,7 +174,7 @@ def _starts(lower: str, words: list[str]) -> list[int]:
         out.append(pos)
         pos += len(w)
     return out
-_ARTICLES = lx.words("the a an our all new")
+_ARTICLES: Final = lx.words("the a an our all new")
 
 
 def is_name_number(text: str, start: int) -> bool:
@@ -198,8 +198,8 @@ def meaningful(text: str, mentions: Sequence[MentionLike]) -> list[MentionLike]:
     return [m for m in mentions if not is_name_number(text, m.start)]
 
 
-_PHRASE_SKIP = lx.words("of the our new all a an their its")
-_PHRASE_STOPS = _SLOT_STOPS | lx.words("each every total more less")
+_PHRASE_SKIP: Final = lx.words("of the our new all a an their its")
+_PHRASE_STOPS: Final = _SLOT_STOPS | lx.words("each every total more less")
 
 
 def _counted_noun(words: list[str], index: int) -> str | None:

@@ -8,6 +8,7 @@ and in their base form; inflected forms are generated once at import.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from assistant.krtext.patterns import LazyPattern
 
@@ -18,7 +19,7 @@ def words(text: str) -> frozenset[str]:
 
 # Verbs that describe work the team does: tasks and outputs. Followed only by a count of their own output
 # ("publish 12 posts", "hire 2 engineers") they make an activity, not an outcome.
-ACTIVITY_VERBS = words("""
+ACTIVITY_VERBS: Final = words("""
     launch ship release publish write hold host run attend hire recruit create build develop design implement
     deploy roll set organize organise conduct complete finish deliver introduce migrate document draft prepare
     send post produce record film present give speak interview train schedule plan research audit review
@@ -30,7 +31,7 @@ ACTIVITY_VERBS = words("""
     """)
 
 # Verbs whose object is a result someone else produces or a number that moves.
-OUTCOME_VERBS = words("""
+OUTCOME_VERBS: Final = words("""
     increase grow raise lift boost reduce decrease cut lower drop shrink achieve reach attain hit exceed surpass
     maintain keep sustain generate acquire win gain earn attract convert retain sign close book sell save
     improve double triple quadruple halve eliminate prevent shorten speed accelerate expand deepen drive
@@ -39,23 +40,23 @@ OUTCOME_VERBS = words("""
     """)
 
 # Verbs whose people-object is the target of the team's effort, not a result: "Interview 30 customers".
-EFFORT_VERBS = words("survey interview call email contact visit meet train invite demo pitch")
+EFFORT_VERBS: Final = words("survey interview call email contact visit meet train invite demo pitch")
 
 # Verbs that move a quantity: "Increase the number of blog posts" still counts output.
-QUANTITY_VERBS = words("increase grow raise lift boost reduce decrease cut lower drop shrink double triple halve achieve reach hit "
+QUANTITY_VERBS: Final = words("increase grow raise lift boost reduce decrease cut lower drop shrink double triple halve achieve reach hit "
     "maintain keep expand")
 
-INCREASE_VERBS = words("increase grow raise lift boost expand double triple quadruple gain maximize maximise")
-DECREASE_VERBS = words("reduce decrease cut lower drop shrink halve minimize minimise eliminate shorten")
+INCREASE_VERBS: Final = words("increase grow raise lift boost expand double triple quadruple gain maximize maximise")
+DECREASE_VERBS: Final = words("reduce decrease cut lower drop shrink halve minimize minimise eliminate shorten")
 
 # Verbs of sign-off: "... approved by legal" is a milestone.
-SIGN_OFF_VERBS = words("approve accept certify ratify adopt endorse")
+SIGN_OFF_VERBS: Final = words("approve accept certify ratify adopt endorse")
 
 # Verbs that complete a deliverable: without a number the KR is done / not done.
-MILESTONE_VERBS = ACTIVITY_VERBS | SIGN_OFF_VERBS | words("sign obtain pass get secure land")
+MILESTONE_VERBS: Final = ACTIVITY_VERBS | SIGN_OFF_VERBS | words("sign obtain pass get secure land")
 
 # Nouns that name work products or effort: counting them measures output, not outcome.
-OUTPUT_NOUNS = words("""
+OUTPUT_NOUNS: Final = words("""
     post posts blog blogs article articles video videos webinar webinars event events workshop workshops meetup
     meetups conference conferences meeting meetings call calls email emails training trainings session sessions
     feature features release releases page pages doc docs document documents documentation campaign campaigns
@@ -68,7 +69,7 @@ OUTPUT_NOUNS = words("""
     """)
 
 # Nouns that name a result: users, money, quality, speed. A number attached to one is an outcome measure.
-OUTCOME_NOUNS = words("""
+OUTCOME_NOUNS: Final = words("""
     user users customer customers client clients account accounts signup signups sign-ups subscriber subscribers
     lead leads mql mqls sql sqls opportunity opportunities pipeline deal deals booking bookings revenue arr mrr
     sales profit margin margins cost costs saving savings spend churn retention conversion conversions rate nps
@@ -89,7 +90,7 @@ OUTCOME_NOUNS = words("""
     """)
 
 # Nouns that are measures in themselves: "Increase conversion", "Reduce churn" name a metric a number could grade.
-MEASURE_NOUNS = words("""
+MEASURE_NOUNS: Final = words("""
     rate ratio score nps csat ces revenue arr mrr churn retention conversion latency uptime availability
     cost costs margin share percentage number count traffic pipeline bookings sales profit spend throughput
     velocity frequency coverage accuracy adoption engagement usage ctr aov gmv ltv cac nrr grr roi mttr mttd
@@ -97,21 +98,21 @@ MEASURE_NOUNS = words("""
     """)
 # Countable nouns that become a metric when a quantity verb moves them: "Get more customers", not "Delight
 # our customers".
-COUNT_NOUNS = words("""
+COUNT_NOUNS: Final = words("""
     signups sign-ups users customers leads subscribers downloads installs visitors views incidents defects bugs
     errors tickets members contributors attendees registrations renewals time
     """)
-METRIC_NOUNS = MEASURE_NOUNS | COUNT_NOUNS
+METRIC_NOUNS: Final = MEASURE_NOUNS | COUNT_NOUNS
 
 # Words that promise change without saying how much (only a problem when no number follows).
-VAGUE_WORDS = words("""
+VAGUE_WORDS: Final = words("""
     improve better optimise optimize enhance more maximise maximize minimise minimize boost strengthen
     streamline significantly substantially greatly considerably world-class best-in-class robust seamless
     effective effectively efficient efficiently good great high-quality higher faster fewer less greater
     stronger smoother easier simpler various several many lots foster promote best excellent excellence
     amazing outstanding exceptional awesome top-notch
     """)
-VAGUE_PHRASES = (
+VAGUE_PHRASES: Final = (
     "as much as possible",
     "as many as possible",
     "as soon as possible",
@@ -123,44 +124,44 @@ VAGUE_PHRASES = (
 )
 
 # Business as usual, for objectives.
-BAU_LEAD_VERBS = words("maintain continue keep sustain preserve uphold")
-BAU_PHRASES = ("business as usual", "as usual", "as always", "keep doing", "keep the lights on", "ktlo", "status quo",
+BAU_LEAD_VERBS: Final = words("maintain continue keep sustain preserve uphold")
+BAU_PHRASES: Final = ("business as usual", "as usual", "as always", "keep doing", "keep the lights on", "ktlo", "status quo",
                "carry on")
 
 # Objects that, after achieve/obtain/get/pass, make a milestone: done or not done.
-MILESTONE_NOUNS = words("""
+MILESTONE_NOUNS: Final = words("""
     certification certified compliance compliant accreditation approval sign-off signoff audit launch ga go-live
     contract agreement license licence funding round permit clearance attestation
     """)
-STATE_PHRASES = ("is live", "are live", "goes live", "go live", "go-live", "in place", "in production", "is done",
+STATE_PHRASES: Final = ("is live", "are live", "goes live", "go live", "go-live", "in place", "in production", "is done",
                  "is complete", "are complete", "completed", "signed off", "is available", "are available")
 
 # Words skipped when looking for the lead verb.
-LEAD_FILLER = words("""
+LEAD_FILLER: Final = words("""
     we i our the team will to shall should must successfully fully completely finally also then and actually
     please let us let's help aim try consistently continuously further
     """)
 
 # A number directly after one of these is part of a name (SOC 2, ISO 27001, Phase 2), not a quantity.
-NAME_PREFIXES = words("""
+NAME_PREFIXES: Final = words("""
     soc iso pci dss wcag series phase stage tier level version release gen generation web http python java ios
     android windows ipv sev step mark mk rfc cve covid gpt llama wave cohort batch sprint chapter part track
     pillar priority objective kr o round grade class type cat category room building floor region segment zone
     area team squad line site plant district ward unit group lane gate office store day
     """)
 
-POPULATION_NOUNS = words("""
+POPULATION_NOUNS: Final = words("""
     engineers employees staff managers people teams users customers developers members students agents reps
     hires leaders workers contractors volunteers partners clients accounts squads departments offices stores
     sites services repos repositories apps applications products vendors suppliers schools patients residents
     """)
 
-STOPWORDS = words("""
+STOPWORDS: Final = words("""
     a an the of for to in on at by with and or our we us their its is are be as from into this that these those
     all across per via through so while
     """)
 
-_IRREGULAR = {
+_IRREGULAR: Final = {
     "wrote": "write", "written": "write", "held": "hold", "built": "build", "ran": "run", "made": "make",
     "sent": "send", "won": "win", "grew": "grow", "grown": "grow", "kept": "keep", "sold": "sell",
     "began": "begin", "begun": "begin", "gave": "give", "given": "give", "spoke": "speak", "spoken": "speak",
@@ -196,8 +197,8 @@ def _verb_table() -> dict[str, str]:
 
 VERB_FORMS: dict[str, str] = _verb_table()
 
-TOKEN_RE = re.compile(r"[a-z][a-z0-9'&]*(?:-[a-z0-9]+)*|\d[\d,.]*")
-LABEL_RE = LazyPattern(
+TOKEN_RE: Final = re.compile(r"[a-z][a-z0-9'&]*(?:-[a-z0-9]+)*|\d[\d,.]*")
+LABEL_RE: Final = LazyPattern(
     r"^\s*(?:[-*•+]\s*)?(?:(?:kr|key\s+result|o|objective)\s*#?\d+(?:\.\d+)*\s*[:.)\-–—]\s*|\d+(?:\.\d+)*[.)]\s+)",
     re.IGNORECASE,
 )
@@ -216,7 +217,7 @@ def strip_label(text: str) -> str:
     return LABEL_RE.sub("", text, count=1).strip()
 
 
-_LABEL_STARTS = frozenset("-*•+0123456789kko")
+_LABEL_STARTS: Final = frozenset("-*•+0123456789kko")
 
 
 def verb_base(word: str) -> str | None:
@@ -233,5 +234,5 @@ def singular(word: str) -> str:
 
 
 # Owners that name a group, not a person ("EU sales team", "Sales and Marketing").
-GROUP_WORDS = words("team teams squad squads department dept group guild chapter org organisation organization "
+GROUP_WORDS: Final = words("team teams squad squads department dept group guild chapter org organisation organization "
                     "committee function everyone all we us tribe crew")

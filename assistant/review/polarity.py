@@ -9,52 +9,53 @@ depends on what the share is of.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Final
 
 from assistant.okr import Direction
 from assistant.review.lexicon import TOKEN_RE, words
 
 # Heads whose lower values are better. Left out on purpose: spend and expenses (a team may mean to invest),
 # turnover (revenue in British usage), returns (on capital), tickets, risk, duration (of sessions).
-LOWER_BETTER = words("""
+LOWER_BETTER: Final = words("""
     churn attrition latency latencies cost costs cac error errors defect defects bug bugs incident incidents
     outage outages downtime delay delays wait complaint complaints escalation escalations refunds failure failures
     crash crashes bounce abandonment vulnerability vulnerabilities debt dso mttr mttd backlog no-show no-shows
     absenteeism emissions waste shrinkage fraud chargeback chargebacks breach breaches injuries accidents lateness
     """)
 # Heads whose higher values are better.
-HIGHER_BETTER = words("""
+HIGHER_BETTER: Final = words("""
     revenue revenues arr mrr nrr grr retention conversion activation adoption nps csat satisfaction uptime
     availability accuracy margin margins profit profits profitability signups sign-ups ltv reliability
     """)
 # Words before a head that make it something to have less of: "failed deliveries", "missed appointments",
 # "churned revenue".
-_BAD = words("""
+_BAD: Final = words("""
     churned lost leaked leaking wasted missed refunded overdue unpaid failed delayed late at-risk abandoned bad
     written-off uncollected unbilled declined cancelled canceled forgone foregone broken duplicate duplicated
     """)
 # Words that make it something to have more of again: "avoided cost", "incidents reported by staff",
 # "failed payments recovered". With one of them the metric's head decides nothing.
-_UNDONE = words("""
+_UNDONE: Final = words("""
     avoided prevented saved reduced eliminated recovered resolved fixed closed caught found detected flagged
     reported identified investigated addressed cleared collected reversed handled won
     """)
 # A "time" is better lower when it names a wait: "response time", "time to hire".
-_TIME_WAITS = words("""
+_TIME_WAITS: Final = words("""
     response resolution wait waiting load loading handle handling lead cycle turnaround processing queue
     delivery transit build deploy deployment recovery repair detection approval review page render startup boot
     reply answer fulfilment fulfillment shipping dispatch onboarding
     """)
 # Heads that measure the word before them: "error rate", "churn level".
-_MEASURES = words("rate rates ratio level levels count volume frequency number amount")
+_MEASURES: Final = words("rate rates ratio level levels count volume frequency number amount")
 # "the number of incidents", "the rate of churn": the polarity of what follows.
-_COUNT_OF = words("number amount count rate level volume frequency total")
+_COUNT_OF: Final = words("number amount count rate level volume frequency total")
 # "the share of revenue from ...": no polarity.
-_SHARE_OF = words("share percentage percent proportion fraction ratio portion")
+_SHARE_OF: Final = words("share percentage percent proportion fraction ratio portion")
 # After the head, these pick out a part of what it names, which is better or worse on its own terms: "at-risk
 # accounts with a recovery plan", "incidents that met the SLA".
-_SUBSET = words("with without that who which where whose having")
+_SUBSET: Final = words("with without that who which where whose having")
 # Words that end the metric's head phrase.
-_ENDS = words("""
+_ENDS: Final = words("""
     of per to for in on at with from by during across who that which among within over under between than
     when where while via through
     """)

@@ -14,18 +14,18 @@ import json
 import math
 from collections.abc import Callable
 from enum import Enum
-from typing import cast
+from typing import Final, cast
 
 from pydantic import BaseModel
 
 from assistant.errors import UnsupportedFormat
 from assistant.okr import Finding, KeyResultVerdict, ObjectiveVerdict, Report, Severity, Verdict
 
-FORMATS = ("md", "json", "yaml")
+FORMATS: Final = ("md", "json", "yaml")
 
-_VERDICT_COLOR = {Verdict.PASS: "green", Verdict.WEAK: "yellow", Verdict.FAIL: "red"}
-_SEVERITY_COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-_SEVERITY_MARK = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "ℹ"}
+_VERDICT_COLOR: Final = {Verdict.PASS: "green", Verdict.WEAK: "yellow", Verdict.FAIL: "red"}
+_SEVERITY_COLOR: Final = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_SEVERITY_MARK: Final = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "ℹ"}
 
 
 def render_report(report: Report, fmt: str = "md", *, color: bool = False) -> str:
@@ -58,7 +58,7 @@ class _Unplain(Exception):
     pass
 
 
-_MODELS = frozenset((Report, Finding, ObjectiveVerdict, KeyResultVerdict))
+_MODELS: Final = frozenset((Report, Finding, ObjectiveVerdict, KeyResultVerdict))
 
 
 def _plain(value: object) -> object:

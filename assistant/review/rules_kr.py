@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Final
 
 from assistant.krtext.model import DATE, SYM, WORD
 from assistant.krtext.patterns import LazyPattern
@@ -37,8 +38,8 @@ from assistant.review.suggest import fmt_number, kr_rewrite, outcome_rewrite, qu
 
 KRRule = Callable[[KRContext, Env], Hit | None]
 
-_DIGIT_RE = LazyPattern(r"\d")
-_ACHIEVE_VERBS = lx.words("achieve reach attain obtain earn pass complete get secure land")
+_DIGIT_RE: Final = LazyPattern(r"\d")
+_ACHIEVE_VERBS: Final = lx.words("achieve reach attain obtain earn pass complete get secure land")
 
 
 def is_binary(k: KRContext) -> bool:
@@ -245,7 +246,7 @@ def _join_deadlines(parts: list[str]) -> list[str]:
     return out
 
 
-_DEADLINE_WORDS = lx.words("by in within before until till through during over the end of ends next this")
+_DEADLINE_WORDS: Final = lx.words("by in within before until till through during over the end of ends next this")
 
 
 @lru_cache(maxsize=1024)
@@ -279,7 +280,7 @@ def wrong_direction(k: KRContext, env: Env) -> Hit | None:
     return Hit(k.path, msg, kr_rewrite(k, env, direction=flip))
 
 
-_WAY = {Direction.INCREASE: ("up", "higher"), Direction.DECREASE: ("down", "lower")}
+_WAY: Final = {Direction.INCREASE: ("up", "higher"), Direction.DECREASE: ("down", "lower")}
 
 
 def _against_metric(k: KRContext, env: Env) -> Hit | None:
@@ -349,7 +350,7 @@ def no_owner(k: KRContext, env: Env) -> Hit | None:
     return Hit(k.path, msg, None)
 
 
-_OWNER_RE = LazyPattern(r"\(?\bowner\s*[:=-]\s*([^.;()]+)", re.IGNORECASE)
+_OWNER_RE: Final = LazyPattern(r"\(?\bowner\s*[:=-]\s*([^.;()]+)", re.IGNORECASE)
 
 
 def _owner_in_text(text: str, lower: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Final
 
 from assistant.krparse import numbers_in
 from assistant.krtext.patterns import LazyPattern
@@ -60,9 +61,9 @@ def has_metric(o: ObjectiveContext, env: Env) -> Hit | None:
     return Hit(o.path, msg, suggestion)
 
 
-_WINDOW_BEFORE = lx.words("first last next initial opening")
-_WINDOW_UNITS = frozenset(("min", "h", "days", "weeks", "months"))
-_VERSION_RE = LazyPattern(r"\d+\.0|\d+\.\d+\.\d+")
+_WINDOW_BEFORE: Final = lx.words("first last next initial opening")
+_WINDOW_UNITS: Final = frozenset(("min", "h", "days", "weeks", "months"))
+_VERSION_RE: Final = LazyPattern(r"\d+\.0|\d+\.\d+\.\d+")
 
 
 def _figure_of_speech(title: str, m: MentionLike) -> bool:
@@ -199,7 +200,7 @@ def _drop_continue(words: list[str], title: str) -> str | None:
 
 # Words that say which statistic of a metric is meant, not which metric: "median time to hire" and "time to hire"
 # measure the same thing
-_STATISTIC_WORDS = frozenset(("median", "average", "mean", "avg", "typical", "overall", "total", "the", "our"))
+_STATISTIC_WORDS: Final = frozenset(("median", "average", "mean", "avg", "typical", "overall", "total", "the", "our"))
 
 
 def same_metric(o: ObjectiveContext, env: Env) -> Hit | None:

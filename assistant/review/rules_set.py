@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Final
 
 from assistant.review.context import Env, Hit
 from assistant.review.suggest import quote
@@ -11,7 +12,7 @@ from assistant.review.suggest import quote
 SetRule = Callable[[Env], list[Hit]]
 
 # Dots and commas that end a word of a space-joined word list (no word is made of them alone)
-_TRAILING_POINTS = re.compile(r"[.,]+(?= |\Z)")
+_TRAILING_POINTS: Final = re.compile(r"[.,]+(?= |\Z)")
 
 
 def objective_count(env: Env) -> list[Hit]:

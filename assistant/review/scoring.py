@@ -19,14 +19,15 @@ Score (0-100)
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Final
 
 from assistant.okr import Finding, KeyResultVerdict, ObjectiveVerdict, Severity, Verdict
 from assistant.parsing.models import trusted
 from assistant.review.context import Env
 
-ITEM_COST = {Severity.ERROR: 45, Severity.WARNING: 15, Severity.INFO: 0}
-SET_COST = {Severity.ERROR: 20, Severity.WARNING: 5, Severity.INFO: 0}
-_RANK = {Verdict.PASS: 0, Verdict.WEAK: 1, Verdict.FAIL: 2}
+ITEM_COST: Final = {Severity.ERROR: 45, Severity.WARNING: 15, Severity.INFO: 0}
+SET_COST: Final = {Severity.ERROR: 20, Severity.WARNING: 5, Severity.INFO: 0}
+_RANK: Final = {Verdict.PASS: 0, Verdict.WEAK: 1, Verdict.FAIL: 2}
 # The members as plain names: looking an enum member up on its class is several times slower, and this runs for
 # every item of every review.
 _ERROR, _WARNING, _INFO = Severity.ERROR, Severity.WARNING, Severity.INFO

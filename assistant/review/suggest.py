@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from assistant.krtext.patterns import LazyPattern
 from assistant.okr import Direction
@@ -19,17 +19,17 @@ from assistant.review.polarity import better_direction
 if TYPE_CHECKING:
     from assistant.review.context import Env, KRContext
 
-_VERB = {
+_VERB: Final = {
     Direction.INCREASE: "Increase",
     Direction.DECREASE: "Reduce",
     Direction.MAINTAIN: "Keep",
     Direction.ACHIEVE: "Reach",
 }
-_CURRENCY = {"$": "$", "usd": "$", "dollars": "$", "€": "€", "eur": "€", "euros": "€", "£": "£", "gbp": "£"}
-_QUARTER_END = {"1": "03-31", "2": "06-30", "3": "09-30", "4": "12-31"}
-_HALF_END = {"1": "06-30", "2": "12-31"}
-_LEADING_QUANTITY = LazyPattern(r"^(?:(?:at least|up to|over|more than|[$€£]?\d[\d,.]*[%kmb]?\+?)\s+)+", re.IGNORECASE)
-_TRAILING_DEADLINE = LazyPattern(
+_CURRENCY: Final = {"$": "$", "usd": "$", "dollars": "$", "€": "€", "eur": "€", "euros": "€", "£": "£", "gbp": "£"}
+_QUARTER_END: Final = {"1": "03-31", "2": "06-30", "3": "09-30", "4": "12-31"}
+_HALF_END: Final = {"1": "06-30", "2": "12-31"}
+_LEADING_QUANTITY: Final = LazyPattern(r"^(?:(?:at least|up to|over|more than|[$€£]?\d[\d,.]*[%kmb]?\+?)\s+)+", re.IGNORECASE)
+_TRAILING_DEADLINE: Final = LazyPattern(
     r"\s*(?:,\s*)?\b(?:by|before|until|in|within|during|end of)\b\s+(?:the\s+)?(?:end\s+of\s+)?"
     r"(?:q[1-4]|h[12]|\d{4}|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d+\s+(?:days|weeks|months))\b.*$",
     re.IGNORECASE,
@@ -37,7 +37,7 @@ _TRAILING_DEADLINE = LazyPattern(
 
 # What ``_TRAILING_DEADLINE`` cannot match without, in an ASCII text: a digit or a month (scanning for these is
 # several times cheaper than trying the pattern at every position).
-_DEADLINE_HINT = LazyPattern(r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_DEADLINE_HINT: Final = LazyPattern(r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
 
 
 def _may_hold_deadline(low: str) -> bool:
@@ -47,7 +47,7 @@ def _may_hold_deadline(low: str) -> bool:
         return False
     return _DEADLINE_HINT.search(low) is not None
 
-_SALES_ROLES = ("account executive", "sales", "sdr", "bdr", "ae", "aes", "rep", "reps", "seller")
+_SALES_ROLES: Final = ("account executive", "sales", "sdr", "bdr", "ae", "aes", "rep", "reps", "seller")
 _HINTS: tuple[tuple[frozenset[str], str], ...] = (
     (lx.words("post posts blog blogs article articles video videos newsletter newsletters episode episodes "
                "podcast podcasts whitepaper whitepapers ebook ebooks story stories content"),
@@ -66,13 +66,13 @@ _HINTS: tuple[tuple[frozenset[str], str], ...] = (
     (lx.words("interview interviews survey surveys research experiment experiments test tests"),
      "<the decision or metric {obj} should change>"),
 )
-_METRIC_EXAMPLES = {
+_METRIC_EXAMPLES: Final = {
     "onboarding": "completion rate", "satisfaction": "CSAT", "morale": "eNPS", "reliab": "uptime",
     "performance": "p95 latency", "speed": "p95 latency", "quality": "defect escape rate", "checkout": "conversion",
     "retention": "90-day retention", "engagement": "weekly active users", "culture": "eNPS", "support": "CSAT",
     "docs": "self-serve resolution rate", "documentation": "self-serve resolution rate",
 }
-_NEW_THING_VERBS = lx.words("launch release ship introduce open pilot roll")
+_NEW_THING_VERBS: Final = lx.words("launch release ship introduce open pilot roll")
 
 
 @lru_cache(maxsize=256)

@@ -8,7 +8,7 @@ A rule whose severity is ``None`` in the policy is off and is not run.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from assistant.okr import Finding, ObjectiveVerdict, OKRSet, Parent, Report, Severity, Verdict
 from assistant.parsing.models import trusted
@@ -20,7 +20,7 @@ from assistant.review.scoring import judge, tally
 if TYPE_CHECKING:
     from assistant.policy import Policy
 
-_ORDER = {rule.id: i for i, rule in enumerate(CATALOGUE)}
+_ORDER: Final = {rule.id: i for i, rule in enumerate(CATALOGUE)}
 
 
 def _policy(policy: Policy | None) -> Policy:
