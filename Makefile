@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install -c constraints.txt -e '.[local,dev]'
 	touch $(STAMP)
 
-$(NATIVE): $(STAMP) $(NATIVE_SOURCES)
+$(NATIVE): $(STAMP) $(NATIVE_SOURCES) assistant/native.py assistant/build_native.py
 	$(PY) -m assistant.build_native
 
 native: $(NATIVE)
