@@ -89,7 +89,9 @@ def _build() -> tuple[dict[str, str], dict[str, str]]:
     return classes, bases
 
 
-VERB_CLASS, _BASES = _build()
+_BUILT: Final = _build()
+VERB_CLASS: Final = _BUILT[0]
+_BASES: Final = _BUILT[1]
 
 
 def base_of(word: str) -> str:

@@ -155,7 +155,8 @@ class Reading:
         return None
 
 
-_INCREASE, _DECREASE = Direction.INCREASE, Direction.DECREASE
+_INCREASE: Final = Direction.INCREASE
+_DECREASE: Final = Direction.DECREASE
 _TOKEN_RE: Final = re.compile(r"[a-z][a-z0-9'&]*(?:-[a-z0-9]+)*|[$€£]?\d[\d,.]*[%kmb]?")
 
 
@@ -302,7 +303,7 @@ def _classify(raw: str, unit: str | None, noun: str | None, in_object: bool, lea
     return _new_tuple(Quantity, (raw, unit, noun, in_object, outcome, output))
 
 
-_new_tuple = tuple.__new__  # Quantity's own __new__ is a Python function taking keywords: this is its body
+_new_tuple: Final = tuple.__new__  # Quantity's own __new__ is a Python function taking keywords: this is its body
 
 
 @lru_cache(maxsize=1024)

@@ -30,8 +30,12 @@ SET_COST: Final = {Severity.ERROR: 20, Severity.WARNING: 5, Severity.INFO: 0}
 _RANK: Final = {Verdict.PASS: 0, Verdict.WEAK: 1, Verdict.FAIL: 2}
 # The members as plain names: looking an enum member up on its class is several times slower, and this runs for
 # every item of every review.
-_ERROR, _WARNING, _INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-_PASS, _WEAK, _FAIL = Verdict.PASS, Verdict.WEAK, Verdict.FAIL
+_ERROR: Final = Severity.ERROR
+_WARNING: Final = Severity.WARNING
+_INFO: Final = Severity.INFO
+_PASS: Final = Verdict.PASS
+_WEAK: Final = Verdict.WEAK
+_FAIL: Final = Verdict.FAIL
 
 
 def tally(findings: Iterable[Finding]) -> dict[str, dict[Severity, int]]:
@@ -57,7 +61,9 @@ def _verdict(per: dict[Severity, int] | None) -> Verdict:
     return _PASS
 
 
-_ERROR_COST, _WARNING_COST, _INFO_COST = ITEM_COST[_ERROR], ITEM_COST[_WARNING], ITEM_COST[_INFO]
+_ERROR_COST: Final = ITEM_COST[_ERROR]
+_WARNING_COST: Final = ITEM_COST[_WARNING]
+_INFO_COST: Final = ITEM_COST[_INFO]
 
 
 def _points(per: dict[Severity, int] | None) -> int:

@@ -95,8 +95,10 @@ def _finding(rule: str, severity: Severity, path: str, message: str, suggestion:
                              "suggestion": suggestion, "source": "rules"})
 
 
-_ERROR, _WARNING = Severity.ERROR, Severity.WARNING
-_FAIL, _WEAK = Verdict.FAIL, Verdict.WEAK
+_ERROR: Final = Severity.ERROR
+_WARNING: Final = Severity.WARNING
+_FAIL: Final = Verdict.FAIL
+_WEAK: Final = Verdict.WEAK
 
 
 def summarize(report: Report) -> str:
