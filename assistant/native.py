@@ -1,11 +1,12 @@
-"""Compiled copies of the key-result reader and the reviewer (mypyc), used only while they match the sources.
+"""Compiled copies of the parser, the key-result reader and the reviewer (mypyc), used only while they match the
+sources.
 
     python -m assistant.build_native          # what `make native` runs (part of `make setup`): about a minute
     python -m assistant.build_native status   # which copy this checkout runs, and why
 
-The build compiles ``assistant/krparse.py``, ``assistant/krtext/*``, ``assistant/review/*`` (their ``__init__``
-files stay Python) and ``assistant/parsing/models.py`` with mypyc into ``assistant/_native/``, with a manifest of
-the sources it was made from. At start-up ``install()`` (called by ``assistant/__init__``) checks every listed source against the manifest:
+The build compiles ``assistant/parse.py``, ``assistant/parsing/*``, ``assistant/krparse.py``, ``assistant/krtext/*``
+and ``assistant/review/*`` (the packages' ``__init__`` files stay Python) with mypyc into ``assistant/_native/``,
+with a manifest of the sources it was made from. At start-up ``install()`` (called by ``assistant/__init__``) checks every listed source against the manifest:
 size and modification time, then a content hash when the time differs. Only when all of them match does it put
 a finder in front of Python's own, which loads the compiled modules, all together: compiled modules call each
 other directly, so a mix of old compiled and edited Python code is never run. An edited source, a missing build
@@ -28,8 +29,8 @@ MANIFEST = "manifest.json"
 GROUP = "okr_native"  # the name of the shared library every compiled module's stub loads
 
 # what the build compiles: the review path's modules, minus the packages' __init__ files
-COMPILED_PACKAGES = ("krtext", "review")
-COMPILED_MODULES = ("krparse.py", "parsing/models.py")
+COMPILED_PACKAGES = ("krtext", "parsing", "review")
+COMPILED_MODULES = ("krparse.py", "parse.py")
 
 _state: dict[str, str] = {"mode": "python", "why": "not checked yet"}
 

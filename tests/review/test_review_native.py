@@ -18,11 +18,14 @@ from assistant import native
 ROOT = Path(assistant.__file__).resolve().parent.parent
 OFF = os.environ.get("OKR_NATIVE", "1").strip().lower() in ("0", "false", "no", "off")
 
-# Reviews everything the eval dataset and a generated corpus hold, under both profiles, plus the reader's facts
-# for every key result; prints which copy ran and a JSON dump of it all.
+# Parses every OKR file of the parser's fixtures and the knowledge base (or says why it cannot), reviews what the
+# eval dataset and a generated corpus hold under both profiles, and reads every key result's facts; prints which
+# copy ran and a JSON dump of it all.
 GOLDEN = r"""
-import json, sys
+import glob, json, sys
 from assistant import native
+from assistant.errors import OKRError
+from assistant.parse import load_okrs
 from assistant.krparse import parse_kr_text
 from assistant.policy import get_policy
 from assistant.review import render_report, report_data, review
@@ -31,6 +34,13 @@ from evals.schema import ReviewCase, load_cases
 from evals.tasks.review import build_input
 
 out = []
+files = sorted(glob.glob("tests/parse/fixtures/*") + glob.glob("knowledge/examples/okrs/*")
+               + glob.glob("knowledge/examples/quill/*.yaml"))
+for name in files:
+    try:
+        out.append(load_okrs(name).model_dump(mode="json"))
+    except OKRError as exc:
+        out.append(f"{type(exc).__name__}: {exc}")
 policies = [get_policy(name) for name in ("default", "lenient")]
 sets = [(build_input(c).okr_set, build_input(c).known_parents)
         for c in load_cases("evals/datasets/review.v1.jsonl", ReviewCase)]
