@@ -117,8 +117,15 @@ class Reading:
 
     @property
     def object_is_output(self) -> bool:
-        """A quantity verb applied to work products: "Increase the number of blog posts"."""
-        return self.lead in lx.QUANTITY_VERBS and self.head is not None and self.head in lx.OUTPUT_NOUNS
+        """A quantity verb applied to work products: "Increase the number of blog posts".
+
+        Sessions of a site or an app ("organic sessions", "app sessions") are visits, not events the team runs.
+        """
+        head = self.head
+        if self.lead not in lx.QUANTITY_VERBS or head is None or head not in lx.OUTPUT_NOUNS:
+            return False
+        slot = self.slot
+        return not (head in lx.SESSION_NOUNS and len(slot) > 1 and slot[-1] == head and slot[-2] in lx.USAGE_WORDS)
 
     @property
     def names_metric(self) -> bool:
@@ -223,9 +230,14 @@ def _counted_noun(words: list[str], index: int) -> str | None:
 
 
 def _head(slot: list[str]) -> str | None:
-    """The head noun of an object slot: its last word that is not a trailing participle ("posts published")."""
+    """The head noun of an object slot: its last word that is not a trailing participle ("posts published").
+
+    A plural that is also a verb's -s form is a noun here: "quarterly business reviews".
+    """
     for w in reversed(slot):
         if w in lx.OUTPUT_NOUNS or w in lx.OUTCOME_NOUNS or w not in lx.VERB_FORMS:
+            return w
+        if w[-1] == "s" and lx.VERB_FORMS[w] != w:
             return w
     return slot[-1] if slot else None
 

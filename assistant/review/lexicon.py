@@ -68,6 +68,11 @@ OUTPUT_NOUNS: Final = words("""
     milestone milestones deliverable deliverables hackathon hackathons offsite offsites slide slides case studies
     """)
 
+# "Sessions" after one of these words are visits to a site or an app (an outcome), not events the team runs.
+SESSION_NOUNS: Final = words("session sessions")
+USAGE_WORDS: Final = words("organic web website site app mobile user unique engaged paid direct referral signed-in "
+                           "logged-in search")
+
 # Nouns that name a result: users, money, quality, speed. A number attached to one is an outcome measure.
 OUTCOME_NOUNS: Final = words("""
     user users customer customers client clients account accounts signup signups sign-ups subscriber subscribers

@@ -76,6 +76,11 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Increase near-miss reports from warehouse staff from 12 to 30 a quarter", set(), {"kr-activity"}),
     ("Grow product reviews by customers from 40 to 90 a month", set(), {"kr-activity"}),
     ("Increase the number of blog posts from our team from 4 to 12 per month", {"kr-activity"}, set()),
+    # sessions of a site or an app are visits (an outcome); sessions the team runs stay activities
+    ("Grow organic sessions on the blog from 40,000 to 65,000 per month", set(), {"kr-activity"}),
+    ("Increase app sessions per user from 3 to 5 a week", set(), {"kr-activity"}),
+    ("Grow training sessions from 10 to 20 per month", {"kr-activity"}, set()),
+    ("Increase user research sessions from 4 to 8 per month", {"kr-activity"}, set()),
     # the verb or the numbers make the metric worse (no pair of numbers contradicts the verb)
     ("Increase monthly customer churn to 4%", {"kr-wrong-direction"}, set()),
     ("Raise fresh demand forecast error from a baseline to be established to 20%", {"kr-wrong-direction"}, set()),
