@@ -7,7 +7,22 @@ from typing import Final
 from assistant.okr import Direction, NumberRole
 
 
-class NumberMention:
+class _Record:
+    """Equal to another of its class with the same fields, as a dataclass is: ``_fields`` lists them in order."""
+
+    __slots__ = ()
+
+    def _fields(self) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Record)
+        return self._fields() == other._fields()
+
+
+class NumberMention(_Record):
     """A quantity written in a text.
 
     ``raw`` is the mention as written, currency sign, scale and unit included ("$2M", "1.5%", "200 ms");
@@ -33,12 +48,6 @@ class NumberMention:
     def _fields(self) -> tuple[float, str, int, int, NumberRole, str | None]:
         return self.value, self.raw, self.start, self.end, self.role, self.unit
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, NumberMention)
-        return self._fields() == other._fields()
-
     def __hash__(self) -> int:
         return hash(self._fields())
 
@@ -47,7 +56,7 @@ class NumberMention:
                 f"role={self.role!r}, unit={self.unit!r})")
 
 
-class KRFacts:
+class KRFacts(_Record):
     """What one key result's text says.
 
     ``target`` is absolute when the text gives it or when a change can be applied to the baseline
@@ -81,12 +90,6 @@ class KRFacts:
     def _fields(self) -> tuple[object, ...]:
         return (self.metric, self.direction, self.baseline, self.target, self.unit, self.due, self.numbers,
                 self.placeholder, self.relative, self.comparator, self.metric_count)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, KRFacts)
-        return self._fields() == other._fields()
 
     def __repr__(self) -> str:
         return (f"KRFacts(metric={self.metric!r}, direction={self.direction!r}, baseline={self.baseline!r}, "
