@@ -1,4 +1,4 @@
-"""Build the compiled copies of the reader and the reviewer (see ``assistant.native``).
+"""Build the compiled copies of the parser, the reader and the reviewer (see ``assistant.native``).
 
     python -m assistant.build_native          # compile into assistant/_native/ (what `make native` runs)
     python -m assistant.build_native status   # which copy this checkout runs, and why

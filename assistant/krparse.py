@@ -26,7 +26,7 @@ from assistant.okr import Direction, KeyResult, NumberRole
 __all__ = ["KRFacts", "NumberMention", "enrich_key_result", "numbers_in", "parse_kr_text"]
 
 _DIRECTIONS: Final = {lx.INC: Direction.INCREASE, lx.DEC: Direction.DECREASE, lx.KEEP: Direction.MAINTAIN,
-               lx.DONE: Direction.ACHIEVE}
+                      lx.DONE: Direction.ACHIEVE}
 _ROLES: Final = {BASELINE: NumberRole.BASELINE, TARGET: NumberRole.TARGET, CHANGE: NumberRole.TARGET}
 _OTHER: Final = NumberRole.OTHER
 _MEMO_MAX_CHARS: Final = 2000  # longer texts are read every time rather than kept

@@ -1,16 +1,17 @@
 """Compiled copies of the parser, the key-result reader and the reviewer (mypyc), used only while they match the
 sources.
 
-    python -m assistant.build_native          # what `make native` runs (part of `make setup`): about a minute
+    python -m assistant.build_native          # what `make native` runs (part of `make setup`): about 1.5 minutes
     python -m assistant.build_native status   # which copy this checkout runs, and why
 
 The build compiles ``assistant/parse.py``, ``assistant/parsing/*``, ``assistant/krparse.py``, ``assistant/krtext/*``
 and ``assistant/review/*`` (the packages' ``__init__`` files stay Python) with mypyc into ``assistant/_native/``,
-with a manifest of the sources it was made from. At start-up ``install()`` (called by ``assistant/__init__``) checks every listed source against the manifest:
-size and modification time, then a content hash when the time differs. Only when all of them match does it put
-a finder in front of Python's own, which loads the compiled modules, all together: compiled modules call each
-other directly, so a mix of old compiled and edited Python code is never run. An edited source, a missing build
-or ``OKR_NATIVE=0`` means plain Python, which gives the same findings, more slowly.
+with a manifest of the sources it was made from. At start-up ``install()`` (called by ``assistant/__init__``) checks
+every listed source against the manifest: size and modification time, then a content hash when the time differs.
+Only when all of them match does it put a finder in front of Python's own, which loads the compiled modules, all
+together: compiled modules call each other directly, so a mix of old compiled and edited Python code is never run.
+An edited source, a missing build or ``OKR_NATIVE=0`` means plain Python, which gives the same findings, more
+slowly.
 
 The start-up check reads one small file and stats a few dozen more: well under a millisecond.
 """
@@ -71,8 +72,15 @@ def status() -> tuple[str, str]:
     return _state["mode"], _state["why"]
 
 
+def turned_off() -> bool:
+    """``OKR_NATIVE`` says plain Python: 0, false, no or off."""
+    return os.environ.get("OKR_NATIVE", "1").strip().lower() in ("0", "false", "no", "off")
+
+
 def check() -> tuple[dict[str, str] | None, str]:
-    if os.environ.get("OKR_NATIVE", "1").strip().lower() in ("0", "false", "no", "off"):
+    """(module name -> compiled file, for every compiled module and their shared library, and why), or (None, why
+    not) when plain Python must run."""
+    if turned_off():
         return None, "OKR_NATIVE=0 turns the compiled modules off"
     try:
         with open(os.path.join(BUILD_DIR, MANIFEST), encoding="utf-8") as f:

@@ -28,10 +28,12 @@ _SCALE_WORD_AFTER: Final = LazyPattern(r"(?i:\s+(hundred|thousand|million|billio
 _SCALE_WORD_VALUES: Final = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _NAME_JOINERS: Final = frozenset("_.#/$€£¥,")
 _SCALES: Final = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9, "bln": 1e9,
-           "thousand": 1e3, "million": 1e6, "billion": 1e9}
-_CURRENCIES: Final = {"$": "USD", "us$": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD", "aud": "AUD", "c$": "CAD",
-               "ca$": "CAD", "cad": "CAD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP", "¥": "JPY",
-               "jpy": "JPY", "₹": "INR", "inr": "INR", "chf": "CHF"}
+                  "thousand": 1e3, "million": 1e6, "billion": 1e9}
+_CURRENCIES: Final = {
+    "$": "USD", "us$": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD", "aud": "AUD", "c$": "CAD", "ca$": "CAD",
+    "cad": "CAD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP", "¥": "JPY", "jpy": "JPY", "₹": "INR",
+    "inr": "INR", "chf": "CHF",
+}
 _NUMBER_RE: Final = re.compile(
     r"(?P<cur>[$€£¥₹])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?![.,]\d)"
     r"(?:(?P<scale>[kKmMbB]|bn|BN|mn|MM)(?![\w]))?(?P<plus>\+(?![\w]))?"
@@ -57,15 +59,15 @@ _UNITS: Final = {
 }
 # Units of one kind that convert by a constant factor: times in seconds, sizes in bytes.
 _FACTORS: Final = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0, "days": 86400.0, "weeks": 604800.0,
-            "MB": 1e6, "GB": 1e9, "TB": 1e12, "PB": 1e15}
+                   "MB": 1e6, "GB": 1e9, "TB": 1e12, "PB": 1e15}
 _KINDS: Final = {"ms": "time", "s": "time", "min": "time", "h": "time", "days": "time", "weeks": "time",
-          "MB": "size", "GB": "size", "TB": "size", "PB": "size"}
+                 "MB": "size", "GB": "size", "TB": "size", "PB": "size"}
 _ATTACHED_ONLY: Final = frozenset(("s", "h", "d", "x"))  # "5s", "24h", "30d", "2x"; "5 s" is not read as a unit
 _PAIR_UNITS: Final = {"per": "%", "percentage": "pp", "basis": "bps", "business": "days", "working": "days",
-               "calendar": "days", "out": "/"}
+                      "calendar": "days", "out": "/"}
 _HYPHEN_UNITS: Final = {"hour": "h", "hours": "h", "day": "days", "days": "days", "minute": "min", "minutes": "min",
-                 "second": "s", "seconds": "s", "week": "weeks", "month": "months", "year": "years",
-                 "fold": "x"}
+                        "second": "s", "seconds": "s", "week": "weeks", "month": "months", "year": "years",
+                        "fold": "x"}
 _SCALE_WORDS: Final = frozenset(("thousand", "million", "billion", "mln", "bln"))
 _RATING_SCALES: Final = frozenset(("5", "7", "10", "100"))
 _RATES_AFTER_TIMES: Final = (" per", " a w", " a m", " a y", " eac")

@@ -131,15 +131,17 @@ VAGUE_PHRASES: Final = (
 # Business as usual, for objectives.
 BAU_LEAD_VERBS: Final = words("maintain continue keep sustain preserve uphold")
 BAU_PHRASES: Final = ("business as usual", "as usual", "as always", "keep doing", "keep the lights on", "ktlo", "status quo",
-               "carry on")
+                      "carry on")
 
 # Objects that, after achieve/obtain/get/pass, make a milestone: done or not done.
 MILESTONE_NOUNS: Final = words("""
     certification certified compliance compliant accreditation approval sign-off signoff audit launch ga go-live
     contract agreement license licence funding round permit clearance attestation
     """)
-STATE_PHRASES: Final = ("is live", "are live", "goes live", "go live", "go-live", "in place", "in production", "is done",
-                 "is complete", "are complete", "completed", "signed off", "is available", "are available")
+STATE_PHRASES: Final = (
+    "is live", "are live", "goes live", "go live", "go-live", "in place", "in production", "is done", "is complete",
+    "are complete", "completed", "signed off", "is available", "are available",
+)
 
 # Words skipped when looking for the lead verb.
 LEAD_FILLER: Final = words("""
@@ -240,4 +242,4 @@ def singular(word: str) -> str:
 
 # Owners that name a group, not a person ("EU sales team", "Sales and Marketing").
 GROUP_WORDS: Final = words("team teams squad squads department dept group guild chapter org organisation organization "
-                    "committee function everyone all we us tribe crew")
+                           "committee function everyone all we us tribe crew")

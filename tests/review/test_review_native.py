@@ -16,7 +16,7 @@ import assistant
 from assistant import native
 
 ROOT = Path(assistant.__file__).resolve().parent.parent
-OFF = os.environ.get("OKR_NATIVE", "1").strip().lower() in ("0", "false", "no", "off")
+OFF = native.turned_off()
 
 # Parses every OKR file of the parser's fixtures and the knowledge base (or says why it cannot), reviews what the
 # eval dataset and a generated corpus hold under both profiles, and reads every key result's facts; prints which
