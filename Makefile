@@ -70,7 +70,7 @@ eval: setup model
 	$(OKR) eval retrieval --out reports/
 	$(OKR) eval draft --backend local --timeout 900 --out reports/
 
-bench: setup model
+bench: setup model system-deps
 	$(PY) -m benchmarks.run
 
 clean:

@@ -38,6 +38,7 @@ from pathlib import Path
 import httpx
 
 TARGET_RATIO = 0.5
+CLIENT_BOUND_SHARE = 0.9  # below this share of a core, the bare server was starved by its client
 ROUTE = "/api/v1/reviews"
 
 # 4 objectives x 3 key results: sound ones and the usual flaws, so the rules have real work to do.
@@ -336,11 +337,15 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="okr-bench-api-") as folder:
         work = in_process_cpu_ms(body, Path(folder))
-    bare, reviewed = ({key: median(kind, key) for key in ("requests_per_s", "p50_ms", "p99_ms", "server_cpu_ms")}
-                      for kind in ("bare", "review"))
+    keys = ("requests_per_s", "p50_ms", "p99_ms", "server_cpu_ms", "server_core_share")
+    bare, reviewed = ({key: median(kind, key) for key in keys} for kind in ("bare", "review"))
     bare_rps, review_rps = bare["requests_per_s"], reviewed["requests_per_s"]
     ratio = review_rps / bare_rps
     cpu_ratio = bare["server_cpu_ms"] / reviewed["server_cpu_ms"]
+    # A bare server that did not get most of its core was waiting for the client (the httpx loop tops out near
+    # 600 req/s): its req/s measure the load generator, so the verdict falls back on CPU time per request.
+    client_bound = bare["server_core_share"] < CLIENT_BOUND_SHARE
+    judged = cpu_ratio if client_bound else ratio
     growth = memory["rss_after_second_kib"] - memory["rss_after_first_kib"]
     result = {
         "benchmark": "api",
@@ -354,8 +359,10 @@ def main(argv: list[str] | None = None) -> int:
         "review": reviewed,
         "ratio": round(ratio, 3),
         "target_ratio": TARGET_RATIO,
-        "meets_target": ratio >= TARGET_RATIO,
         "cpu_ratio": round(cpu_ratio, 3),
+        "client_bound": client_bound,
+        "judged_by": "cpu_ratio" if client_bound else "ratio",
+        "meets_target": judged >= TARGET_RATIO,
         "server_options": SERVER_OPTIONS,
         "errors": sum(run["non_2xx"] + run["socket_errors"] for kind in runs for run in runs[kind]),
         "in_process_cpu_ms": work,
@@ -368,8 +375,13 @@ def main(argv: list[str] | None = None) -> int:
     for name, figures in (("bare FastAPI", bare), ("review", reviewed)):
         print(f"  {name:<13}: {figures['requests_per_s']:8.0f} req/s  p50 {figures['p50_ms']:.2f} ms  "
               f"p99 {figures['p99_ms']:.2f} ms  server {figures['server_cpu_ms']:.3f} CPU ms/request")
-    print(f"  ratio        : {ratio:.0%} of bare (target >= {TARGET_RATIO:.0%}: "
-          f"{'met' if ratio >= TARGET_RATIO else 'NOT met'}); by server CPU per request: {cpu_ratio:.0%}")
+    verdict = f"target >= {TARGET_RATIO:.0%}: {'met' if judged >= TARGET_RATIO else 'NOT met'}"
+    if client_bound:
+        print(f"  ratio        : {ratio:.0%} of bare req/s, which is the client's limit: the bare server had only "
+              f"{bare['server_core_share']:.0%} of its core (install wrk)")
+        print(f"  by server CPU per request: {cpu_ratio:.0%} ({verdict})")
+    else:
+        print(f"  ratio        : {ratio:.0%} of bare ({verdict}); by server CPU per request: {cpu_ratio:.0%}")
     print(f"  in process   : parse {work['parse']:.3f} + review {work['review']:.3f} + render {work['render']:.3f}"
           f" ms CPU; whole request through the app {work['app_request']:.3f} ms (bare app "
           f"{work['bare_request']:.3f} ms), so the API layer adds {work['api_overhead']:.3f} ms")
