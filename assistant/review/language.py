@@ -7,7 +7,8 @@ This module adds the sentence structure the rules need to tell outcomes from act
   ("12 blog posts" in "Publish 12 blog posts by June");
 - for every number, the noun it counts ("posts", "users") and whether it sits in the object slot;
 - whether the subject is a share of a population ("80% of engineers complete ..."), which makes a
-  participation key result: measurable, and an outcome of other people's behaviour, not the team's task.
+  participation key result: measurable, and an outcome of other people's behaviour, not the team's task (unless
+  what they do is attend the team's own training: ``Reading.attends_training``).
 """
 
 from __future__ import annotations
@@ -126,6 +127,28 @@ class Reading:
             return False
         slot = self.slot
         return not (head in lx.SESSION_NOUNS and len(slot) > 1 and slot[-1] == head and slot[-2] in lx.USAGE_WORDS)
+
+    @property
+    def attends_training(self) -> bool:
+        """People attend or complete a training ("80% of managers attend the coaching workshop", "Complete security
+        training for 80% of engineers"): attendance is the team's output, not the change the training is for."""
+        return self.training_phrase is not None
+
+    @property
+    def training_phrase(self) -> str | None:
+        """The training attended or completed, as written ("the coaching workshop"), or None."""
+        words = self.words
+        for i, w in enumerate(words):
+            if w in lx.ATTEND_WORDS:
+                for j in range(i + 1, min(i + 6, len(words))):
+                    x = words[j]
+                    if x in lx.TRAINING_NOUNS:
+                        source = self.text if len(self.text) == len(self.lower) else self.lower
+                        starts = self.starts
+                        return source[starts[i + 1] : starts[j] + len(x)]
+                    if x in _SLOT_STOPS:
+                        break
+        return None
 
     @property
     def names_metric(self) -> bool:
@@ -343,7 +366,7 @@ def _read_subject(r: Reading) -> None:
             if w in lx.OUTPUT_NOUNS:
                 r.subject_output = True
                 break
-            if w in lx.POPULATION_NOUNS or w in lx.OUTCOME_NOUNS:
+            if w in lx.POPULATION_NOUNS or w in lx.OUTCOME_NOUNS or f"{w}s" in lx.POPULATION_NOUNS:  # "every manager"
                 r.participation = any(lx.verb_base(x) is not None for x in words[first + 2 :])
                 break
     for phrase in lx.STATE_PHRASES:

@@ -68,6 +68,17 @@ OUTPUT_NOUNS: Final = words("""
     milestone milestones deliverable deliverables hackathon hackathons offsite offsites slide slides case studies
     """)
 
+# Learning events a team provides. People attending or completing one is the team's output ("80% of managers attend
+# the coaching workshop"); the outcome is what the training should change in their work.
+TRAINING_NOUNS: Final = words("""
+    training trainings workshop workshops course courses webinar webinars class classes seminar seminars bootcamp
+    bootcamps induction inductions e-learning elearning masterclass masterclasses curriculum
+    """)
+ATTEND_WORDS: Final = words("""
+    attend attends attended attending complete completes completed completing finish finishes finished finishing
+    take takes took taken taking join joins joined joining undergo undergoes underwent undergone
+    """)
+
 # "Sessions" after one of these words are visits to a site or an app (an outcome), not events the team runs.
 SESSION_NOUNS: Final = words("session sessions")
 USAGE_WORDS: Final = words("organic web website site app mobile user unique engaged paid direct referral signed-in "

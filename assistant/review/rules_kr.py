@@ -14,9 +14,11 @@ How the measurability rules divide the work, so one flaw gets one finding:
 ``kr-activity`` reads the lead verb and what its numbers count. A task verb (publish, hire, launch, hold) whose
 only numbers count the team's own work ("Publish 12 blog posts", "Hire 2 account executives") is an activity; the
 same verb with a result attached ("Launch the mobile app to 10,000 users with a 4.5 rating") is an outcome.
-Participation key results ("80% of engineers complete security training") are measured shares of other people's
-behaviour, so they are outcomes (adoption), not activities; a "with"/"while keeping" quality bar is a guardrail,
-not a second metric, so it does not make a KR compound.
+Participation key results ("80% of staff report near misses within a day") are measured shares of other people's
+behaviour, so they are outcomes (adoption), not activities, except attendance at a training the team provides ("80%
+of engineers complete security training"): that counts people who sat through the team's output, not what changed
+in their work. A "with"/"while keeping" quality bar is a guardrail, not a second metric, so it does not make a KR
+compound.
 """
 
 from __future__ import annotations
@@ -74,7 +76,9 @@ def is_activity(k: KRContext) -> bool:
 def _activity(k: KRContext) -> bool:
     r = k.reading
     if r.participation:
-        return False
+        # other people's behaviour is an outcome ("80% of staff report near misses"), except attending the team's
+        # own training ("80% of managers attend the coaching workshop")
+        return r.attends_training
     if not r.numbered and r.has_vague_word():
         return False  # kr-vague already asks for the number; one finding is clearer than two
     if r.lead is None:
@@ -83,7 +87,8 @@ def _activity(k: KRContext) -> bool:
         return r.completion and r.completed_verb in lx.ACTIVITY_VERBS
     if r.lead in lx.ACTIVITY_VERBS:
         if r.has_outcome_measure:
-            return False
+            # "Complete security training for 80% of engineers": the only measure is how many people took part
+            return r.attends_training and all(q.noun in lx.POPULATION_NOUNS for q in r.quantities if q.outcome)
         # a metric and target given as fields ("metric: weekly active users, target: 500") are an outcome too
         return not (k.kr.metric and k.kr.target is not None)
     if r.lead in lx.OUTCOME_VERBS:
@@ -146,6 +151,12 @@ def activity(k: KRContext, env: Env) -> Hit | None:
             f"{quoted(k)} is an input: hiring adds capacity but is not the result. Measure what the new people "
             "should change (pipeline, revenue, resolution time, release frequency) and keep the hiring plan as "
             "an initiative behind that key result."
+        )
+    elif r.attends_training:
+        msg = (
+            f"{quoted(k)} measures attendance: people taking part in a training is the team's output, not the "
+            "change the training is for. Measure the behaviour or result it should improve (fewer phishing clicks, "
+            "faster resolution, better review scores) and keep the training as an initiative."
         )
     elif r.numbered:
         counted = next((q.noun for q in r.quantities if q.output and q.noun), None) or "output"

@@ -216,7 +216,7 @@ def _way(k: KRContext) -> Direction:
 
 def outcome_rewrite(k: KRContext, env: Env) -> str:
     """Turn a task or output into the outcome it is meant to move (its own counts do not carry over)."""
-    obj = object_phrase(k) or "this work"
+    obj = object_phrase(k) or k.reading.training_phrase or "this work"
     hint = outcome_hint(k.reading.lead, obj)
     start = "0" if k.reading.lead in _NEW_THING_VERBS else "<baseline>"
     return kr_rewrite(k, env, direction=Direction.INCREASE, metric=hint, baseline=start, target="<target>")
