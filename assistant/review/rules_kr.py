@@ -87,8 +87,7 @@ def _activity(k: KRContext) -> bool:
         return r.completion and r.completed_verb in lx.ACTIVITY_VERBS
     if r.lead in lx.ACTIVITY_VERBS:
         if r.has_outcome_measure:
-            # "Complete security training for 80% of engineers": the only measure is how many people took part
-            return r.attends_training and all(q.noun in lx.POPULATION_NOUNS for q in r.quantities if q.outcome)
+            return _counts_only_scope(r)
         # a metric and target given as fields ("metric: weekly active users, target: 500") are an outcome too
         return not (k.kr.metric and k.kr.target is not None)
     if r.lead in lx.OUTCOME_VERBS:
@@ -96,6 +95,16 @@ def _activity(k: KRContext) -> bool:
             return False  # fewer of something ("reduce on-call pages per week") is an effect, not output
         return r.object_is_output and not r.has_outcome_measure and not _made_by_others(r)
     return False
+
+
+def _counts_only_scope(r: Reading) -> bool:
+    """Every result-like number of a task counts the people it is done for, not what it achieves: how many took
+    part in a training ("Complete security training for 80% of engineers"), or all of a population ("Run quarterly
+    business reviews with all 60 enterprise accounts"). That is the task's scope, so the KR stays an activity."""
+    outcomes = [q for q in r.quantities if q.outcome]
+    if not all(q.noun in lx.POPULATION_NOUNS for q in outcomes):
+        return False
+    return r.attends_training or all(f"all {q.raw.lower()} " in r.lower for q in outcomes)
 
 
 def _made_by_others(r: Reading) -> bool:

@@ -35,6 +35,10 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Grow German webinar attendance from 0 to 300", set(), {"kr-activity", *MEASURE}),
     ("Increase the number of customers who attend our webinars from 40 to 150", set(), {"kr-activity", *MEASURE}),
     ("Complete security training, cutting the phishing click rate from 12% to 3%", set(), {"kr-activity"}),
+    # "all N accounts" is the scope of the task, not its result
+    ("Run quarterly business reviews with all 60 enterprise accounts", {"kr-activity"}, {"kr-not-measurable"}),
+    ("Hold onboarding calls with all 40 new customers", {"kr-activity"}, {"kr-not-measurable"}),
+    ("Run quarterly business reviews that renew 50 of our 60 enterprise accounts", set(), {"kr-activity"}),
     ("Increase conversion by X%", {"kr-no-target"}, {"kr-not-measurable", "kr-vague", "kr-binary"}),
     ("Reach TBD paying customers", {"kr-no-target"}, {"kr-not-measurable", "kr-binary"}),
     ("Improve onboarding", {"kr-not-measurable", "kr-vague"}, {"kr-binary", "kr-no-target"}),
