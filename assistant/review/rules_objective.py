@@ -175,7 +175,7 @@ def bau(o: ObjectiveContext, env: Env) -> Hit | None:
     lead = next((w for w in words if w not in lx.LEAD_FILLER), "")
     lower = title.lower()
     phrase = next((p for p in lx.BAU_PHRASES if p in lower), None)
-    if lead not in lx.BAU_LEAD_VERBS and phrase is None:
+    if phrase is None and (lead not in lx.BAU_LEAD_VERBS or (lead == "keep" and not _keeps_going(words))):
         return None
     word = phrase or lead
     msg = (
@@ -183,6 +183,21 @@ def bau(o: ObjectiveContext, env: Env) -> Hit | None:
         "at the end of the period: state the change you want, or track this as a health metric outside the OKRs."
     )
     return Hit(o.path, msg, _drop_continue(words, title))
+
+
+def _keeps_going(words: list[str]) -> bool:
+    """ "Keep" of an ongoing activity or state ("Keep running payroll smoothly", "Keep the warehouses running as they
+    are"), not of a result to hold on to ("Keep our promise: every order on time", "Keep the customers we win",
+    "Keep security spend in check")."""
+    start = words.index("keep") + 1 if "keep" in words else 0
+    rest = words[start:]
+    if rest and rest[0].endswith("ing") and lx.verb_base(rest[0]) is not None:
+        return True  # keep doing, keep hitting, keep improving
+    return not _STATE_WORDS.isdisjoint(rest) or " ".join(rest[-3:]) in _STATE_ENDINGS
+
+
+_STATE_WORDS: Final = lx.words("running going alive afloat ticking steady stable unchanged operational")
+_STATE_ENDINGS: Final = frozenset(("as they are", "as it is", "the same", "as is"))
 
 
 def _drop_continue(words: list[str], title: str) -> str | None:

@@ -121,6 +121,13 @@ def test_copies_parent_key_result() -> None:
         ("Business as usual for support", True, None),
         ("Delight enterprise customers", False, None),
         ("Retain our best customers", False, None),
+        # "keep" is business as usual for an ongoing activity or state, not for a result to hold on to
+        ("Keep running payroll and benefits smoothly", True, "Run payroll and benefits smoothly"),
+        ("Keep the warehouses running as they are", True, None),
+        ("Keep the billing system stable", True, None),
+        ("Keep our promise: every order on time, every time", False, None),
+        ("Keep the customers we win", False, None),
+        ("Keep our best customers growing with us", False, None),
     ],
 )
 def test_objective_bau(title: str, fires: bool, suggestion: str | None) -> None:
