@@ -109,6 +109,11 @@ class Reading:
         return self._starts
 
     @property
+    def written(self) -> str:
+        """The text ``starts`` index: as written, or lower-case where lower-casing changed its length."""
+        return self.text if len(self.text) == len(self.lower) else self.lower
+
+    @property
     def has_outcome_measure(self) -> bool:
         return any(q.outcome for q in self.quantities)
 
@@ -143,9 +148,8 @@ class Reading:
                 for j in range(i + 1, min(i + 6, len(words))):
                     x = words[j]
                     if x in lx.TRAINING_NOUNS:
-                        source = self.text if len(self.text) == len(self.lower) else self.lower
                         starts = self.starts
-                        return source[starts[i + 1] : starts[j] + len(x)]
+                        return self.written[starts[i + 1] : starts[j] + len(x)]
                     if x in _SLOT_STOPS:
                         break
         return None
@@ -162,7 +166,7 @@ class Reading:
         """The object slot as written, numbers included ("12 blog posts")."""
         if self.lead is None:
             return ""
-        source = self.text if len(self.text) == len(self.lower) else self.lower
+        source = self.written
         spans = self.starts
         begin = spans[self.lead_index + 1] if self.lead_index + 1 < len(spans) else len(source)
         stop = spans[self.slot_end] if self.slot_end < len(spans) else len(source)

@@ -175,7 +175,8 @@ def bau(o: ObjectiveContext, env: Env) -> Hit | None:
     lead = next((w for w in words if w not in lx.LEAD_FILLER), "")
     lower = title.lower()
     phrase = next((p for p in lx.BAU_PHRASES if p in lower), None)
-    if phrase is None and (lead not in lx.BAU_LEAD_VERBS or (lead == "keep" and not _keeps_going(words))):
+    if phrase is None and (lead not in lx.BAU_LEAD_VERBS
+                           or (lead == "keep" and not _keeps_going(words[words.index(lead) + 1 :]))):
         return None
     word = phrase or lead
     msg = (
@@ -185,12 +186,10 @@ def bau(o: ObjectiveContext, env: Env) -> Hit | None:
     return Hit(o.path, msg, _drop_continue(words, title))
 
 
-def _keeps_going(words: list[str]) -> bool:
-    """ "Keep" of an ongoing activity or state ("Keep running payroll smoothly", "Keep the warehouses running as they
-    are"), not of a result to hold on to ("Keep our promise: every order on time", "Keep the customers we win",
-    "Keep security spend in check")."""
-    start = words.index("keep") + 1 if "keep" in words else 0
-    rest = words[start:]
+def _keeps_going(rest: list[str]) -> bool:
+    """Whether the words after a leading "keep" keep an ongoing activity or state going ("Keep running payroll
+    smoothly", "Keep the warehouses running as they are"), not a result to hold on to ("Keep our promise: every
+    order on time", "Keep the customers we win", "Keep security spend in check")."""
     if rest and rest[0].endswith("ing") and lx.verb_base(rest[0]) is not None:
         return True  # keep doing, keep hitting, keep improving
     return not _STATE_WORDS.isdisjoint(rest) or " ".join(rest[-3:]) in _STATE_ENDINGS
