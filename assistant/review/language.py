@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Final, NamedTuple, Protocol
 
-from assistant.krtext.patterns import LazyPattern
 from assistant.okr import Direction, NumberRole
 from assistant.review import lexicon as lx
 
@@ -34,13 +33,6 @@ _TIME_UNITS: Final = lx.words("ms millisecond milliseconds s sec secs second sec
 _RATING_UNITS: Final = lx.words("pts point points stars star rating score x nps")
 _COMPOUND_HEADS: Final = lx.METRIC_NOUNS | lx.words("volume duration success quality completion frequency coverage")
 _RELATIVE_WORDS: Final = lx.words("double triple quadruple halve doubling tripling halving")
-_JOINTS: Final = (" and ", "&", ";", " plus ", " as well as ", " while ", ", ")
-_BETWEEN_RE: Final = LazyPattern(r"\bbetween\s+\S+\s+and\s+", re.IGNORECASE)
-_SPLIT_RE: Final = LazyPattern(
-    r"\s+(?:and|&|plus|as well as|and also)\s+|\s*;\s*"
-    r"|,?\s+while\s+(?=(?:reduc|increas|grow|improv|cut|rais|lower|doubl|halv|decreas|boost))",
-    re.IGNORECASE,
-)
 
 
 class MentionLike(Protocol):
@@ -385,29 +377,3 @@ def _read_subject(r: Reading) -> None:
             r.completion = not any(x in lx.METRIC_NOUNS for x in words[:i])
             r.completed_verb = base if r.completion else None
             return
-
-
-def segments(text: str, *, lower: str | None = None) -> list[str]:
-    """``text`` split where it joins separate results ("... and ...", "; ", ", reduce ..."), ranges kept whole.
-
-    ``lower`` is ``text.lower()`` when the caller has it already.
-    """
-    low = text.lower() if lower is None else lower
-    for joint in _JOINTS:
-        if joint in low:
-            break
-    else:
-        return [text]
-    out: list[str] = []
-    for part in _SPLIT_RE.split(_BETWEEN_RE.sub("between ", text)):
-        pieces = part.split(", ")
-        current = pieces[0]
-        for piece in pieces[1:]:
-            first = piece.split(None, 1)[0].lower() if piece.strip() else ""
-            if lx.verb_base(first) is not None and not first.endswith(("ed", "ing")):
-                out.append(current)
-                current = piece
-            else:
-                current = f"{current}, {piece}"
-        out.append(current)
-    return [s for s in out if s.strip()]

@@ -28,19 +28,17 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Final
 
-from assistant.krtext.model import DATE, SYM, WORD
 from assistant.krtext.patterns import LazyPattern
-from assistant.krtext.tokens import tokenize
 from assistant.okr import Direction
 from assistant.review import lexicon as lx
+from assistant.review.compound import compound_parts
 from assistant.review.context import Env, Hit, KRContext
-from assistant.review.language import Reading, is_name_number, segments
+from assistant.review.language import Reading
 from assistant.review.polarity import better_direction
 from assistant.review.suggest import fmt_number, kr_rewrite, outcome_rewrite, quote, quoted
 
 KRRule = Callable[[KRContext, Env], Hit | None]
 
-_DIGIT_RE: Final = LazyPattern(r"\d")
 _ACHIEVE_VERBS: Final = lx.words("achieve reach attain obtain earn pass complete get secure land")
 
 
@@ -215,71 +213,6 @@ def compound(k: KRContext, env: Env) -> Hit | None:
         "Split it into separate key results, or keep the one that matters most."
     )
     return Hit(k.path, msg, f"Split into {len(parts)} key results: {each}")
-
-
-def compound_parts(k: KRContext) -> list[str] | None:
-    """The separate results of a compound key result, each written as a key result; None if it is single."""
-    parts = segments(k.text, lower=k.reading.lower)
-    if len(parts) < 2:
-        return None
-    first = parts[0].split(None, 1)
-    if first and first[0].lower() in _DEADLINE_WORDS:  # a deadline written first ("By Q2, ...", "In 2027, ...")
-        parts = _join_deadlines(parts)
-        if len(parts) < 2:
-            return None
-    numbered = [_has_number(p) for p in parts]
-    words = [lx.tokens(p) for p in parts]
-    metricish = [n or any(w in lx.METRIC_NOUNS or w in lx.OUTCOME_NOUNS for w in ws) for n, ws in zip(numbered, words, strict=True)]
-    starts_verb = [bool(ws) and lx.verb_base(ws[0]) is not None for ws in words]
-    hits = sum(numbered)
-    own_clause = any(
-        starts_verb[i] and metricish[i] and metricish[i - 1] and (starts_verb[i - 1] or numbered[i - 1])
-        for i in range(1, len(parts))
-    )
-    if hits < 2 and not own_clause:
-        return None
-    lead = k.reading.lead
-    out: list[str] = []
-    for part, ws, verb in zip(parts, words, starts_verb, strict=True):
-        text = part.strip(" ,.")
-        if not verb and lead and ws and (ws[0][0].isdigit() or text[:1] in "$€£"):
-            text = f"{lead.capitalize()} {text}"
-        out.append(text[:1].upper() + text[1:])
-    return out
-
-
-def _join_deadlines(parts: list[str]) -> list[str]:
-    """``parts`` with each part that is only a deadline ("By 2027-03-31", "In Q2") joined to the part after it.
-
-    "By 2027-03-31, increase NPS from 30 to 45" is one result with its date written first, not two results.
-    """
-    out: list[str] = []
-    carry = ""
-    for part in parts:
-        if _deadline_only(part):
-            carry = f"{carry}{part}, "
-            continue
-        out.append(f"{carry}{part}" if carry else part)
-        carry = ""
-    if carry and out:
-        out[-1] = f"{out[-1]} ({carry.rstrip(', ')})"
-    return out
-
-
-_DEADLINE_WORDS: Final = lx.words("by in within before until till through during over the end of ends next this")
-
-
-@lru_cache(maxsize=1024)
-def _deadline_only(part: str) -> bool:
-    tokens = tokenize(part.strip(" ,.:;")).tokens
-    if not any(t.kind == DATE for t in tokens):
-        return False
-    return all(t.kind == DATE or t.kind == SYM or (t.kind == WORD and t.low in _DEADLINE_WORDS) for t in tokens)
-
-
-def _has_number(text: str) -> bool:
-    return any(not is_name_number(text, m.start()) for m in _DIGIT_RE.finditer(text) if
-               m.start() == 0 or (not text[m.start() - 1].isdigit() and text[m.start() - 1] not in ",."))
 
 
 def wrong_direction(k: KRContext, env: Env) -> Hit | None:

@@ -16,7 +16,8 @@ from assistant.krtext.metric import _runs, read_parts
 from assistant.krtext.patterns import LazyPattern
 from assistant.krtext.tokens import tokenize
 from assistant.review import review
-from assistant.review.language import _TOKEN_RE, segments
+from assistant.review.compound import segments
+from assistant.review.language import _TOKEN_RE
 from assistant.review.rules_set import _TRAILING_POINTS
 from assistant.review.suggest import _LEADING_QUANTITY, _may_lead_with_quantity
 from assistant.review.validator import summarize
